@@ -1,0 +1,277 @@
+"""API resources for leads, customers, contacts, activities, channels and tags."""
+
+from datetime import datetime
+
+from ninja import Field, FilterSchema, ModelSchema, Router, Schema
+
+from valuecrm.api.crud import Resource, register
+from valuecrm.crm import actions
+from valuecrm.crm.models import Activity, Channel, Contact, Customer, Lead, Tag
+
+router = Router(tags=["crm"])
+
+LEAD_FIELDS = [
+    "name", "company_name", "phone", "email", "region", "industry", "channel", "status",
+    "disqualify_reason", "owner",
+]
+
+
+class LeadOut(ModelSchema):
+    tags: list[int] = Field(default_factory=list)
+
+    class Meta:
+        model = Lead
+        fields = ["id", *LEAD_FIELDS, "assigned_at", "first_contact_at", "converted_at",
+                  "converted_customer", "converted_contact", "converted_opportunity",
+                  "created_at", "updated_at", "version"]
+
+    @staticmethod
+    def resolve_tags(obj):
+        return [tag.pk for tag in obj.tags.all()]
+
+
+class LeadIn(ModelSchema):
+    tags: list[int] | None = None
+
+    class Meta:
+        model = Lead
+        fields = LEAD_FIELDS
+
+
+class LeadPatch(ModelSchema):
+    tags: list[int] | None = None
+    version: int | None = None
+
+    class Meta:
+        model = Lead
+        fields = LEAD_FIELDS
+        fields_optional = "__all__"
+
+
+class LeadFilter(FilterSchema):
+    q: str | None = Field(None, q=["name__icontains", "company_name__icontains",
+                                   "phone__contains", "email__icontains"])
+    status: Lead.Status | None = None
+    channel: int | None = Field(None, q="channel_id")
+    owner: int | None = Field(None, q="owner_id")
+    region: str | None = None
+    industry: str | None = None
+    tag: int | None = Field(None, q="tags")
+    created_after: datetime | None = Field(None, q="created_at__gte")
+    created_before: datetime | None = Field(None, q="created_at__lt")
+
+
+def _create_lead(actor, data, extras):
+    return actions.create_lead(actor=actor, data=data, tags=extras.get("tags"))
+
+
+register(router, Resource(
+    path="leads", model=Lead, out=LeadOut, create_in=LeadIn, update_in=LeadPatch,
+    filters=LeadFilter, extra_fields=("tags",), create=_create_lead,
+    ordering=("created_at", "updated_at", "name", "company_name", "status", "assigned_at"),
+    prefetch_related=("tags",),
+))
+
+
+class ConvertIn(Schema):
+    customer: int | None = Field(None, description="Attach to this existing customer")
+    create_opportunity: bool = False
+    opportunity_name: str | None = None
+    opportunity_amount: str | None = None
+
+
+@router.post("/leads/{int:pk}/convert", response=LeadOut, operation_id="convert_lead",
+             summary="Convert a lead into a customer and contact (and an opportunity)")
+def convert_lead(request, pk: int, payload: ConvertIn):
+    opportunity = None
+    if payload.create_opportunity:
+        opportunity = {"name": payload.opportunity_name}
+        if payload.opportunity_amount is not None:
+            opportunity["amount"] = payload.opportunity_amount
+    lead = actions.convert_lead(
+        actor=request.auth, lead_id=pk, customer_id=payload.customer, opportunity=opportunity
+    )
+    return Lead.objects.get_visible(request.auth, lead.pk)
+
+
+CUSTOMER_FIELDS = ["name", "industry", "size_tier", "region", "phone", "email",
+                   "lifecycle_stage", "channel", "owner"]
+
+
+class CustomerOut(ModelSchema):
+    tags: list[int] = Field(default_factory=list)
+
+    class Meta:
+        model = Customer
+        fields = ["id", *CUSTOMER_FIELDS, "created_at", "updated_at", "version"]
+
+    @staticmethod
+    def resolve_tags(obj):
+        return [tag.pk for tag in obj.tags.all()]
+
+
+class CustomerIn(ModelSchema):
+    tags: list[int] | None = None
+
+    class Meta:
+        model = Customer
+        fields = CUSTOMER_FIELDS
+
+
+class CustomerPatch(ModelSchema):
+    tags: list[int] | None = None
+    version: int | None = None
+
+    class Meta:
+        model = Customer
+        fields = CUSTOMER_FIELDS
+        fields_optional = "__all__"
+
+
+class CustomerFilter(FilterSchema):
+    q: str | None = Field(None, q=["name__icontains", "phone__contains", "email__icontains"])
+    industry: str | None = None
+    region: str | None = None
+    size_tier: Customer.SizeTier | None = None
+    lifecycle_stage: Customer.Lifecycle | None = None
+    owner: int | None = Field(None, q="owner_id")
+    tag: int | None = Field(None, q="tags")
+
+
+register(router, Resource(
+    path="customers", model=Customer, out=CustomerOut, create_in=CustomerIn,
+    update_in=CustomerPatch, filters=CustomerFilter, extra_fields=("tags",),
+    ordering=("created_at", "updated_at", "name", "lifecycle_stage"),
+    prefetch_related=("tags",),
+))
+
+CONTACT_FIELDS = ["customer", "name", "title", "phone", "email", "is_primary"]
+
+
+class ContactOut(ModelSchema):
+    class Meta:
+        model = Contact
+        fields = ["id", *CONTACT_FIELDS, "created_at", "updated_at", "version"]
+
+
+class ContactIn(ModelSchema):
+    class Meta:
+        model = Contact
+        fields = CONTACT_FIELDS
+
+
+class ContactPatch(ModelSchema):
+    version: int | None = None
+
+    class Meta:
+        model = Contact
+        fields = CONTACT_FIELDS
+        fields_optional = "__all__"
+
+
+class ContactFilter(FilterSchema):
+    q: str | None = Field(None, q=["name__icontains", "phone__contains", "email__icontains"])
+    customer: int | None = Field(None, q="customer_id")
+
+
+register(router, Resource(
+    path="contacts", model=Contact, out=ContactOut, create_in=ContactIn, update_in=ContactPatch,
+    filters=ContactFilter, ordering=("created_at", "name"),
+))
+
+ACTIVITY_FIELDS = ["kind", "lead", "customer", "opportunity", "owner", "started_at",
+                   "duration_seconds", "subject", "outcome"]
+
+
+class ActivityOut(ModelSchema):
+    class Meta:
+        model = Activity
+        fields = ["id", *ACTIVITY_FIELDS, "created_at", "updated_at", "version"]
+
+
+class ActivityIn(ModelSchema):
+    class Meta:
+        model = Activity
+        fields = ACTIVITY_FIELDS
+
+
+class ActivityPatch(ModelSchema):
+    version: int | None = None
+
+    class Meta:
+        model = Activity
+        fields = ACTIVITY_FIELDS
+        fields_optional = "__all__"
+
+
+class ActivityFilter(FilterSchema):
+    kind: Activity.Kind | None = None
+    lead: int | None = Field(None, q="lead_id")
+    customer: int | None = Field(None, q="customer_id")
+    opportunity: int | None = Field(None, q="opportunity_id")
+    owner: int | None = Field(None, q="owner_id")
+    started_after: datetime | None = Field(None, q="started_at__gte")
+    started_before: datetime | None = Field(None, q="started_at__lt")
+
+
+register(router, Resource(
+    path="activities", model=Activity, out=ActivityOut, create_in=ActivityIn,
+    update_in=ActivityPatch, filters=ActivityFilter,
+    ordering=("started_at", "created_at", "duration_seconds"),
+))
+
+CHANNEL_FIELDS = ["name", "code", "monthly_cost", "currency", "is_active"]
+
+
+class ChannelOut(ModelSchema):
+    class Meta:
+        model = Channel
+        fields = ["id", *CHANNEL_FIELDS, "created_at", "updated_at"]
+
+
+class ChannelIn(ModelSchema):
+    class Meta:
+        model = Channel
+        fields = CHANNEL_FIELDS
+
+
+class ChannelPatch(ModelSchema):
+    class Meta:
+        model = Channel
+        fields = CHANNEL_FIELDS
+        fields_optional = "__all__"
+
+
+class NameFilter(FilterSchema):
+    q: str | None = Field(None, q="name__icontains")
+
+
+register(router, Resource(
+    path="channels", model=Channel, out=ChannelOut, create_in=ChannelIn, update_in=ChannelPatch,
+    filters=NameFilter, ordering=("name", "created_at"),
+))
+
+
+class TagOut(ModelSchema):
+    class Meta:
+        model = Tag
+        fields = ["id", "group", "name", "color"]
+
+
+class TagIn(ModelSchema):
+    class Meta:
+        model = Tag
+        fields = ["group", "name", "color"]
+
+
+class TagPatch(ModelSchema):
+    class Meta:
+        model = Tag
+        fields = ["group", "name", "color"]
+        fields_optional = "__all__"
+
+
+register(router, Resource(
+    path="tags", model=Tag, out=TagOut, create_in=TagIn, update_in=TagPatch,
+    filters=NameFilter, ordering=("name",), select_related=("group",),
+))

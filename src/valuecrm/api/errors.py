@@ -1,0 +1,58 @@
+"""Domain exceptions and validation errors mapped to HTTP, once, for the whole API.
+
+Every error body has `detail` (a sentence) and `code`; validation errors add `errors`,
+a mapping from field name to a list of messages, whether the error came from the request
+schema or from model validation.
+"""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError
+from ninja.errors import ValidationError as SchemaValidationError
+
+from valuecrm.core.errors import DomainError
+
+_SCHEMA_LOCATIONS = {"body", "query", "path", "payload", "filters", "form"}
+
+
+def _field_name(loc) -> str:
+    parts = [str(p) for p in loc if str(p) not in _SCHEMA_LOCATIONS]
+    return ".".join(parts) or "__all__"
+
+
+def install(api: NinjaAPI) -> None:
+    @api.exception_handler(DomainError)
+    def domain_error(request, exc: DomainError):
+        return api.create_response(
+            request, {"detail": exc.message, "code": exc.code}, status=exc.status
+        )
+
+    @api.exception_handler(DjangoValidationError)
+    def model_validation_error(request, exc: DjangoValidationError):
+        if hasattr(exc, "error_dict"):
+            errors = {
+                field: [str(m) for e in items for m in e.messages]
+                for field, items in exc.error_dict.items()
+            }
+        else:
+            errors = {"__all__": [str(m) for m in exc.messages]}
+        body = {"detail": "Invalid input.", "code": "invalid", "errors": errors}
+        return api.create_response(request, body, status=422)
+
+    @api.exception_handler(SchemaValidationError)
+    def schema_validation_error(request, exc: SchemaValidationError):
+        errors: dict[str, list[str]] = {}
+        for error in exc.errors:
+            errors.setdefault(_field_name(error.get("loc", ())), []).append(error.get("msg", ""))
+        body = {"detail": "Invalid input.", "code": "invalid", "errors": errors}
+        return api.create_response(request, body, status=422)
+
+    @api.exception_handler(Http404)
+    def not_found(request, exc):
+        return api.create_response(request, {"detail": "Not found.", "code": "not_found"}, status=404)
+
+    @api.exception_handler(AuthenticationError)
+    def unauthorized(request, exc):
+        body = {"detail": "Authentication required.", "code": "not_authenticated"}
+        return api.create_response(request, body, status=401)

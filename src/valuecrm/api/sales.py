@@ -1,0 +1,283 @@
+"""API resources for stages, products, opportunities, contracts and payments."""
+
+from datetime import date
+from decimal import Decimal
+
+from ninja import Field, FilterSchema, ModelSchema, Router, Schema
+
+from valuecrm.api.crud import Resource, register
+from valuecrm.sales import actions
+from valuecrm.sales.models import (
+    Contract,
+    ContractLine,
+    Opportunity,
+    OpportunityStageChange,
+    Payment,
+    PaymentPlan,
+    Product,
+    Stage,
+)
+
+router = Router(tags=["sales"])
+
+
+class StageOut(ModelSchema):
+    class Meta:
+        model = Stage
+        fields = ["id", "name", "name_en", "position", "probability", "outcome", "is_active"]
+
+
+@router.get("/stages", response=list[StageOut], operation_id="list_stages",
+            summary="Opportunity stages in pipeline order")
+def list_stages(request):
+    return Stage.objects.visible_to(request.auth)
+
+
+PRODUCT_FIELDS = ["name", "sku", "category", "list_price", "currency", "is_active"]
+
+
+class ProductOut(ModelSchema):
+    class Meta:
+        model = Product
+        fields = ["id", *PRODUCT_FIELDS, "created_at", "updated_at"]
+
+
+class ProductIn(ModelSchema):
+    class Meta:
+        model = Product
+        fields = PRODUCT_FIELDS
+
+
+class ProductPatch(ModelSchema):
+    class Meta:
+        model = Product
+        fields = PRODUCT_FIELDS
+        fields_optional = "__all__"
+
+
+class ProductFilter(FilterSchema):
+    q: str | None = Field(None, q=["name__icontains", "sku__icontains"])
+    category: str | None = None
+    is_active: bool | None = None
+
+
+register(router, Resource(
+    path="products", model=Product, out=ProductOut, create_in=ProductIn,
+    update_in=ProductPatch, filters=ProductFilter, ordering=("name", "category", "list_price"),
+))
+
+OPPORTUNITY_FIELDS = ["name", "customer", "stage", "probability", "amount", "currency",
+                      "expected_close_date", "lost_reason", "owner"]
+
+
+class OpportunityOut(ModelSchema):
+    outcome: str
+    effective_probability: int
+
+    class Meta:
+        model = Opportunity
+        fields = ["id", *OPPORTUNITY_FIELDS, "stage_entered_at", "closed_at", "created_at",
+                  "updated_at", "version"]
+
+
+class OpportunityIn(ModelSchema):
+    class Meta:
+        model = Opportunity
+        fields = OPPORTUNITY_FIELDS
+        fields_optional = ["stage"]
+
+
+class OpportunityPatch(ModelSchema):
+    version: int | None = None
+
+    class Meta:
+        model = Opportunity
+        fields = OPPORTUNITY_FIELDS
+        fields_optional = "__all__"
+
+
+class OpportunityFilter(FilterSchema):
+    q: str | None = Field(None, q="name__icontains")
+    customer: int | None = Field(None, q="customer_id")
+    stage: int | None = Field(None, q="stage_id")
+    outcome: Stage.Outcome | None = Field(None, q="stage__outcome")
+    owner: int | None = Field(None, q="owner_id")
+    close_after: date | None = Field(None, q="expected_close_date__gte")
+    close_before: date | None = Field(None, q="expected_close_date__lt")
+
+
+register(router, Resource(
+    path="opportunities", model=Opportunity, out=OpportunityOut, create_in=OpportunityIn,
+    update_in=OpportunityPatch, filters=OpportunityFilter, select_related=("stage",),
+    ordering=("created_at", "amount", "expected_close_date", "stage_entered_at", "name"),
+    create=lambda actor, data, extras: actions.create_opportunity(actor=actor, data=data),
+    update=lambda actor, pk, changes, extras, version: actions.update_opportunity(
+        actor=actor, pk=pk, changes=changes, expected_version=version),
+))
+
+
+class StageChangeOut(ModelSchema):
+    class Meta:
+        model = OpportunityStageChange
+        fields = ["id", "from_stage", "to_stage", "changed_at", "actor"]
+
+
+@router.get("/opportunities/{int:pk}/stage-changes", response=list[StageChangeOut],
+            operation_id="list_opportunity_stage_changes",
+            summary="Every stage an opportunity entered, oldest first")
+def list_stage_changes(request, pk: int):
+    opportunity = Opportunity.objects.get_visible(request.auth, pk)
+    return opportunity.stage_changes.all()
+
+
+class LineIn(Schema):
+    product: int
+    quantity: Decimal = Field(..., gt=0, max_digits=12, decimal_places=2)
+    unit_price: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)
+    discount_percent: Decimal = Field(Decimal("0"), ge=0, le=100, decimal_places=2)
+
+
+class LineOut(ModelSchema):
+    line_total: Decimal
+
+    class Meta:
+        model = ContractLine
+        fields = ["id", "product", "quantity", "unit_price", "discount_percent"]
+
+
+CONTRACT_FIELDS = ["number", "title", "customer", "opportunity", "type", "status",
+                   "signed_date", "start_date", "end_date", "currency", "owner"]
+
+
+class ContractOut(ModelSchema):
+    lines: list[LineOut]
+
+    class Meta:
+        model = Contract
+        fields = ["id", *CONTRACT_FIELDS, "total_amount", "created_at", "updated_at", "version"]
+
+
+class ContractIn(ModelSchema):
+    lines: list[LineIn] = Field(default_factory=list)
+
+    class Meta:
+        model = Contract
+        fields = CONTRACT_FIELDS
+
+
+class ContractPatch(ModelSchema):
+    lines: list[LineIn] | None = None
+    version: int | None = None
+
+    class Meta:
+        model = Contract
+        fields = CONTRACT_FIELDS
+        fields_optional = "__all__"
+
+
+class ContractFilter(FilterSchema):
+    q: str | None = Field(None, q=["number__icontains", "title__icontains"])
+    customer: int | None = Field(None, q="customer_id")
+    type: Contract.Type | None = None
+    status: Contract.Status | None = None
+    owner: int | None = Field(None, q="owner_id")
+    signed_after: date | None = Field(None, q="signed_date__gte")
+    signed_before: date | None = Field(None, q="signed_date__lt")
+
+
+def _lines(extras) -> list[actions.LineInput] | None:
+    if extras.get("lines") is None:
+        return None
+    return [
+        actions.LineInput(product_id=line["product"], quantity=line["quantity"],
+                          unit_price=line.get("unit_price"),
+                          discount_percent=line.get("discount_percent", Decimal("0")))
+        for line in extras["lines"]
+    ]
+
+
+register(router, Resource(
+    path="contracts", model=Contract, out=ContractOut, create_in=ContractIn,
+    update_in=ContractPatch, filters=ContractFilter, extra_fields=("lines",),
+    prefetch_related=("lines",),
+    ordering=("signed_date", "created_at", "total_amount", "number"),
+    create=lambda actor, data, extras: actions.create_contract(
+        actor=actor, data=data, lines=_lines(extras) or []),
+    update=lambda actor, pk, changes, extras, version: actions.update_contract(
+        actor=actor, pk=pk, changes=changes, lines=_lines(extras), expected_version=version),
+))
+
+PLAN_FIELDS = ["contract", "due_date", "amount", "note"]
+
+
+class PaymentPlanOut(ModelSchema):
+    received: Decimal
+    is_overdue: bool
+
+    class Meta:
+        model = PaymentPlan
+        fields = ["id", *PLAN_FIELDS, "created_at", "updated_at", "version"]
+
+
+class PaymentPlanIn(ModelSchema):
+    class Meta:
+        model = PaymentPlan
+        fields = PLAN_FIELDS
+
+
+class PaymentPlanPatch(ModelSchema):
+    version: int | None = None
+
+    class Meta:
+        model = PaymentPlan
+        fields = PLAN_FIELDS
+        fields_optional = "__all__"
+
+
+class PaymentPlanFilter(FilterSchema):
+    contract: int | None = Field(None, q="contract_id")
+    due_after: date | None = Field(None, q="due_date__gte")
+    due_before: date | None = Field(None, q="due_date__lt")
+
+
+register(router, Resource(
+    path="payment-plans", model=PaymentPlan, out=PaymentPlanOut, create_in=PaymentPlanIn,
+    update_in=PaymentPlanPatch, filters=PaymentPlanFilter, ordering=("due_date", "amount"),
+    annotate="with_received",
+))
+
+PAYMENT_FIELDS = ["contract", "plan", "received_date", "amount", "currency", "reference"]
+
+
+class PaymentOut(ModelSchema):
+    class Meta:
+        model = Payment
+        fields = ["id", *PAYMENT_FIELDS, "created_at", "updated_at", "version"]
+
+
+class PaymentIn(ModelSchema):
+    class Meta:
+        model = Payment
+        fields = PAYMENT_FIELDS
+
+
+class PaymentPatch(ModelSchema):
+    version: int | None = None
+
+    class Meta:
+        model = Payment
+        fields = PAYMENT_FIELDS
+        fields_optional = "__all__"
+
+
+class PaymentFilter(FilterSchema):
+    contract: int | None = Field(None, q="contract_id")
+    plan: int | None = Field(None, q="plan_id")
+    received_after: date | None = Field(None, q="received_date__gte")
+    received_before: date | None = Field(None, q="received_date__lt")
+
+
+register(router, Resource(
+    path="payments", model=Payment, out=PaymentOut, create_in=PaymentIn, update_in=PaymentPatch,
+    filters=PaymentFilter, ordering=("received_date", "amount", "created_at"),
+))

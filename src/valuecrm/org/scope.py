@@ -1,0 +1,101 @@
+"""Data scope: who sees and who may change which records. The ONE place this is decided.
+
+Every scoped model names the lookup to its owning user in `scope_owner` (e.g. "owner" or
+"customer__owner"). API handlers, pages, exports, search, reports and jobs acting for a
+user all start from `Model.objects.visible_to(user)` or `.editable_by(user)`; nothing
+else filters by owner for access control.
+
+- rep: records they own;
+- team manager / department head: records owned by anyone in their unit's subtree;
+- analyst: everything, read only;
+- admin / superuser: everything;
+- anonymous or inactive: nothing.
+"""
+
+from django.db import models
+from django.db.models import Q
+
+from valuecrm.core.errors import NotFound
+
+
+def _read_filter(model, user) -> Q | None:
+    """Q restricting `model` to what `user` may read; None means no restriction."""
+    owner = model.scope_owner
+    if user is None or not user.is_authenticated or not user.is_active:
+        return Q(pk__in=[])
+    if user.sees_everything:
+        return None
+    if user.manages_subtree and user.unit_id:
+        return Q(**{f"{owner}__unit__path__startswith": user.unit.path})
+    return Q(**{owner: user})
+
+
+class ScopedQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        q = _read_filter(self.model, user)
+        return self if q is None else self.filter(q)
+
+    def editable_by(self, user):
+        if user is not None and getattr(user, "is_read_only", False):
+            return self.none()
+        return self.visible_to(user)
+
+    def get_visible(self, user, pk):
+        """The record if `user` may read it; NotFound otherwise (out of scope looks absent)."""
+        try:
+            return self.visible_to(user).get(pk=pk)
+        except (self.model.DoesNotExist, ValueError, TypeError):
+            raise NotFound(f"{self.model._meta.verbose_name} {pk} not found") from None
+
+
+class AliveManager(models.Manager.from_queryset(ScopedQuerySet)):
+    """Default manager of soft-deletable records: deleted rows are invisible."""
+
+    def get_queryset(self):
+        qs = super().get_queryset()
+        if hasattr(self.model, "deleted_at"):
+            qs = qs.filter(deleted_at__isnull=True)
+        return qs
+
+
+ScopedManager = models.Manager.from_queryset(ScopedQuerySet)
+
+
+class ReferenceQuerySet(models.QuerySet):
+    """Shared reference data (channels, products, tags, stages): everyone signed in reads
+    it, only administrators change it."""
+
+    def visible_to(self, user):
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        return self
+
+    def editable_by(self, user):
+        if user is None or not user.is_authenticated or not user.sees_everything:
+            return self.none()
+        if user.is_read_only:
+            return self.none()
+        return self
+
+    get_visible = ScopedQuerySet.get_visible
+
+
+def can_create(actor, model) -> bool:
+    if actor.is_read_only:
+        return False
+    if issubclass(model._default_manager._queryset_class, ReferenceQuerySet):
+        return actor.sees_everything
+    return True
+
+
+def can_own(actor, owner) -> bool:
+    """May `actor` give a record to `owner` (create it for them, or reassign it)?"""
+    if actor.is_read_only:
+        return False
+    if actor.sees_everything:
+        return True
+    if owner is None:
+        return False
+    if actor.manages_subtree and actor.unit_id and owner.unit_id:
+        return owner.unit.path.startswith(actor.unit.path)
+    return owner.pk == actor.pk

@@ -1,0 +1,136 @@
+"""Actions on opportunities and contracts: the rules that span more than one row."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from valuecrm.core.errors import ValidationError
+from valuecrm.core.records import create_record, lock_for_write, update_record
+from valuecrm.sales.models import (
+    ZERO,
+    Contract,
+    ContractLine,
+    Opportunity,
+    OpportunityStageChange,
+    Product,
+    Stage,
+)
+
+
+def _record_stage_entry(*, actor, opportunity: Opportunity, from_stage: Stage | None, when) -> None:
+    OpportunityStageChange.objects.create(
+        opportunity=opportunity, from_stage=from_stage, to_stage=opportunity.stage,
+        changed_at=when, actor=actor,
+    )
+
+
+@transaction.atomic
+def create_opportunity(*, actor, data: dict) -> Opportunity:
+    data = dict(data)
+    data.setdefault("stage_id", Stage.objects.filter(is_active=True).values_list("pk", flat=True).first())
+    now = timezone.now()
+    data.setdefault("stage_entered_at", now)
+    opportunity = create_record(actor=actor, model=Opportunity, data=data)
+    _record_stage_entry(actor=actor, opportunity=opportunity, from_stage=None,
+                        when=opportunity.stage_entered_at)
+    return opportunity
+
+
+@transaction.atomic
+def update_opportunity(
+    *, actor, pk, changes: dict, expected_version: int | None = None
+) -> Opportunity:
+    """Update fields; a stage change is stored in the stage history with its time and actor."""
+    before = lock_for_write(actor, Opportunity, pk)
+    new_stage_id = changes.get("stage_id", before.stage_id)
+    moving = new_stage_id != before.stage_id
+    if moving:
+        try:
+            stage = Stage.objects.get(pk=new_stage_id, is_active=True)
+        except (Stage.DoesNotExist, ValueError, TypeError):
+            raise ValidationError({"stage": [_("No such stage.")]}) from None
+        now = timezone.now()
+        changes = {**changes, "stage_entered_at": now}
+        changes["closed_at"] = None if stage.outcome == Stage.Outcome.OPEN else now
+    opportunity = update_record(
+        actor=actor, model=Opportunity, pk=pk, changes=changes, expected_version=expected_version
+    )
+    if moving:
+        _record_stage_entry(actor=actor, opportunity=opportunity, from_stage=before.stage,
+                            when=opportunity.stage_entered_at)
+    return opportunity
+
+
+@dataclass(frozen=True)
+class LineInput:
+    product_id: int
+    quantity: Decimal
+    unit_price: Decimal | None = None
+    discount_percent: Decimal = Decimal("0")
+
+
+def _build_lines(lines: list[LineInput]) -> tuple[list[ContractLine], Decimal]:
+    """Validated, unsaved line rows and their total; field errors named `lines.N.field`."""
+    errors = {}
+    products = Product.objects.in_bulk([line.product_id for line in lines])
+    built = []
+    for index, line in enumerate(lines):
+        product = products.get(line.product_id)
+        if product is None:
+            errors[f"lines.{index}.product_id"] = [_("No such product.")]
+            continue
+        row = ContractLine(
+            product=product, quantity=line.quantity,
+            unit_price=product.list_price if line.unit_price is None else line.unit_price,
+            discount_percent=line.discount_percent,
+        )
+        try:
+            row.full_clean(exclude=["contract"])
+        except ValidationError as exc:
+            for field, messages in exc.message_dict.items():
+                errors[f"lines.{index}.{field}"] = messages
+        built.append(row)
+    if errors:
+        raise ValidationError(errors)
+    return built, sum((row.line_total for row in built), ZERO)
+
+
+def _save_lines(actor, contract: Contract, rows: list[ContractLine]) -> None:
+    # Row by row (contracts have a handful of lines) so each line's history names the actor.
+    for old in contract.lines.all():
+        old._history_user = actor
+        old.delete()
+    for row in rows:
+        row.contract = contract
+        row._history_user = actor
+        row.save()
+
+
+@transaction.atomic
+def create_contract(*, actor, data: dict, lines: list[LineInput]) -> Contract:
+    """A contract with its line items; the total is computed from the lines, never typed."""
+    rows, total = _build_lines(lines)
+    contract = create_record(actor=actor, model=Contract, data={**data, "total_amount": total})
+    _save_lines(actor, contract, rows)
+    return contract
+
+
+@transaction.atomic
+def update_contract(
+    *, actor, pk, changes: dict, lines: list[LineInput] | None = None,
+    expected_version: int | None = None,
+) -> Contract:
+    changes = dict(changes)
+    changes.pop("total_amount", None)
+    rows = None
+    if lines is not None:
+        rows, changes["total_amount"] = _build_lines(lines)
+    contract = update_record(
+        actor=actor, model=Contract, pk=pk, changes=changes, expected_version=expected_version
+    )
+    if rows is not None:
+        _save_lines(actor, contract, rows)
+    return contract
