@@ -1,14 +1,16 @@
 """API resources for leads, customers, contacts, activities, channels and tags."""
 
 from datetime import datetime
+from typing import Annotated
 
-from ninja import Field, FilterSchema, ModelSchema, Router, Schema
+from ninja import Field, FilterLookup, FilterSchema, ModelSchema, Router, Schema
 
 from valuecrm.api.crud import Resource, register
 from valuecrm.crm import actions
 from valuecrm.crm.models import Activity, Channel, Contact, Customer, Lead, Tag
 
 router = Router(tags=["crm"])
+CONTACT_SEARCH = ["name__icontains", "phone__contains", "email__icontains"]
 
 LEAD_FIELDS = [
     "name", "company_name", "phone", "email", "region", "industry", "channel", "status",
@@ -49,16 +51,16 @@ class LeadPatch(ModelSchema):
 
 
 class LeadFilter(FilterSchema):
-    q: str | None = Field(None, q=["name__icontains", "company_name__icontains",
-                                   "phone__contains", "email__icontains"])
+    q: Annotated[str | None, FilterLookup(["name__icontains", "company_name__icontains",
+                                   "phone__contains", "email__icontains"])] = None
     status: Lead.Status | None = None
-    channel: int | None = Field(None, q="channel_id")
+    channel: Annotated[int | None, FilterLookup("channel_id")] = None
     owner: int | None = Field(None, q="owner_id")
     region: str | None = None
     industry: str | None = None
-    tag: int | None = Field(None, q="tags")
+    tag: Annotated[int | None, FilterLookup("tags")] = None
     created_after: datetime | None = Field(None, q="created_at__gte")
-    created_before: datetime | None = Field(None, q="created_at__lt")
+    created_before: Annotated[datetime | None, FilterLookup("created_at__lt")] = None
 
 
 def _create_lead(actor, data, extras):
@@ -129,12 +131,12 @@ class CustomerPatch(ModelSchema):
 
 
 class CustomerFilter(FilterSchema):
-    q: str | None = Field(None, q=["name__icontains", "phone__contains", "email__icontains"])
+    q: Annotated[str | None, FilterLookup(CONTACT_SEARCH)] = None
     industry: str | None = None
     region: str | None = None
     size_tier: Customer.SizeTier | None = None
     lifecycle_stage: Customer.Lifecycle | None = None
-    owner: int | None = Field(None, q="owner_id")
+    owner: Annotated[int | None, FilterLookup("owner_id")] = None
     tag: int | None = Field(None, q="tags")
 
 
@@ -170,7 +172,7 @@ class ContactPatch(ModelSchema):
 
 
 class ContactFilter(FilterSchema):
-    q: str | None = Field(None, q=["name__icontains", "phone__contains", "email__icontains"])
+    q: Annotated[str | None, FilterLookup(CONTACT_SEARCH)] = None
     customer: int | None = Field(None, q="customer_id")
 
 
@@ -206,11 +208,11 @@ class ActivityPatch(ModelSchema):
 
 class ActivityFilter(FilterSchema):
     kind: Activity.Kind | None = None
-    lead: int | None = Field(None, q="lead_id")
+    lead: Annotated[int | None, FilterLookup("lead_id")] = None
     customer: int | None = Field(None, q="customer_id")
-    opportunity: int | None = Field(None, q="opportunity_id")
+    opportunity: Annotated[int | None, FilterLookup("opportunity_id")] = None
     owner: int | None = Field(None, q="owner_id")
-    started_after: datetime | None = Field(None, q="started_at__gte")
+    started_after: Annotated[datetime | None, FilterLookup("started_at__gte")] = None
     started_before: datetime | None = Field(None, q="started_at__lt")
 
 
@@ -243,7 +245,7 @@ class ChannelPatch(ModelSchema):
 
 
 class NameFilter(FilterSchema):
-    q: str | None = Field(None, q="name__icontains")
+    q: Annotated[str | None, FilterLookup("name__icontains")] = None
 
 
 register(router, Resource(

@@ -6,8 +6,8 @@ router. Handlers only translate between HTTP and the actions/query functions.
 """
 
 from collections.abc import Callable
-from datetime import datetime
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.db import models
 from django.utils.translation import gettext as _

@@ -50,7 +50,8 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(Http404)
     def not_found(request, exc):
-        return api.create_response(request, {"detail": "Not found.", "code": "not_found"}, status=404)
+        body = {"detail": "Not found.", "code": "not_found"}
+        return api.create_response(request, body, status=404)
 
     @api.exception_handler(AuthenticationError)
     def unauthorized(request, exc):

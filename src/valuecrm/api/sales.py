@@ -2,8 +2,9 @@
 
 from datetime import date
 from decimal import Decimal
+from typing import Annotated
 
-from ninja import Field, FilterSchema, ModelSchema, Router, Schema
+from ninja import Field, FilterLookup, FilterSchema, ModelSchema, Router, Schema
 
 from valuecrm.api.crud import Resource, register
 from valuecrm.sales import actions
@@ -56,7 +57,7 @@ class ProductPatch(ModelSchema):
 
 
 class ProductFilter(FilterSchema):
-    q: str | None = Field(None, q=["name__icontains", "sku__icontains"])
+    q: Annotated[str | None, FilterLookup(["name__icontains", "sku__icontains"])] = None
     category: str | None = None
     is_active: bool | None = None
 
@@ -97,13 +98,13 @@ class OpportunityPatch(ModelSchema):
 
 
 class OpportunityFilter(FilterSchema):
-    q: str | None = Field(None, q="name__icontains")
+    q: Annotated[str | None, FilterLookup("name__icontains")] = None
     customer: int | None = Field(None, q="customer_id")
-    stage: int | None = Field(None, q="stage_id")
+    stage: Annotated[int | None, FilterLookup("stage_id")] = None
     outcome: Stage.Outcome | None = Field(None, q="stage__outcome")
-    owner: int | None = Field(None, q="owner_id")
+    owner: Annotated[int | None, FilterLookup("owner_id")] = None
     close_after: date | None = Field(None, q="expected_close_date__gte")
-    close_before: date | None = Field(None, q="expected_close_date__lt")
+    close_before: Annotated[date | None, FilterLookup("expected_close_date__lt")] = None
 
 
 register(router, Resource(
@@ -176,13 +177,13 @@ class ContractPatch(ModelSchema):
 
 
 class ContractFilter(FilterSchema):
-    q: str | None = Field(None, q=["number__icontains", "title__icontains"])
+    q: Annotated[str | None, FilterLookup(["number__icontains", "title__icontains"])] = None
     customer: int | None = Field(None, q="customer_id")
     type: Contract.Type | None = None
     status: Contract.Status | None = None
-    owner: int | None = Field(None, q="owner_id")
+    owner: Annotated[int | None, FilterLookup("owner_id")] = None
     signed_after: date | None = Field(None, q="signed_date__gte")
-    signed_before: date | None = Field(None, q="signed_date__lt")
+    signed_before: Annotated[date | None, FilterLookup("signed_date__lt")] = None
 
 
 def _lines(extras) -> list[actions.LineInput] | None:
@@ -235,9 +236,9 @@ class PaymentPlanPatch(ModelSchema):
 
 
 class PaymentPlanFilter(FilterSchema):
-    contract: int | None = Field(None, q="contract_id")
+    contract: Annotated[int | None, FilterLookup("contract_id")] = None
     due_after: date | None = Field(None, q="due_date__gte")
-    due_before: date | None = Field(None, q="due_date__lt")
+    due_before: Annotated[date | None, FilterLookup("due_date__lt")] = None
 
 
 register(router, Resource(
@@ -271,9 +272,9 @@ class PaymentPatch(ModelSchema):
 
 
 class PaymentFilter(FilterSchema):
-    contract: int | None = Field(None, q="contract_id")
+    contract: Annotated[int | None, FilterLookup("contract_id")] = None
     plan: int | None = Field(None, q="plan_id")
-    received_after: date | None = Field(None, q="received_date__gte")
+    received_after: Annotated[date | None, FilterLookup("received_date__gte")] = None
     received_before: date | None = Field(None, q="received_date__lt")
 
 

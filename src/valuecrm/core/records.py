@@ -66,7 +66,8 @@ def create_record(*, actor, model: type[models.Model], data: dict, tags=None) ->
     ensure_can_write(actor)
     if not can_create(actor, model):
         raise Forbidden(
-            _("Only an administrator can add %(kind)s.") % {"kind": model._meta.verbose_name_plural},
+            _("Only an administrator can add %(kind)s.")
+            % {"kind": model._meta.verbose_name_plural},
             code="admin_only",
         )
     obj = model(**data)

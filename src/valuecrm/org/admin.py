@@ -27,7 +27,9 @@ class ValueUserAdmin(UserAdmin):
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
-    list_display = ["hint", "user", "name", "created_at", "expires_at", "last_used_at", "revoked_at"]
+    list_display = [
+        "hint", "user", "name", "created_at", "expires_at", "last_used_at", "revoked_at"
+    ]
     list_filter = ["revoked_at"]
     search_fields = ["user__username", "name", "hint"]
     readonly_fields = ["key_hash", "hint", "last_used_at"]

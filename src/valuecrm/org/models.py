@@ -46,17 +46,6 @@ class OrgUnit(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def compute_path(self) -> str:
-        prefix = self.parent.path if self.parent_id else "/"
-        return f"{prefix}{self.pk}/"
-
-    def subtree(self):
-        return OrgUnit.objects.filter(path__startswith=self.path)
-
-    def clean(self):
-        if self.parent_id and self.pk and self.parent.path.startswith(self.path or "\0"):
-            raise ValidationError({"parent": _("A unit cannot be moved under itself.")})
-
     def save(self, *args, **kwargs):
         # The path is derived from the parent chain, so it is kept right here, where every
         # write of a unit (admin, actions, demo) passes; a move rewrites the subtree's paths
@@ -70,6 +59,17 @@ class OrgUnit(models.Model):
                 OrgUnit.objects.filter(path__startswith=old_path).exclude(pk=self.pk).update(
                     path=Concat(Value(new_path), Substr("path", len(old_path) + 1))
                 )
+
+    def clean(self):
+        if self.parent_id and self.pk and self.parent.path.startswith(self.path or "\0"):
+            raise ValidationError({"parent": _("A unit cannot be moved under itself.")})
+
+    def compute_path(self) -> str:
+        prefix = self.parent.path if self.parent_id else "/"
+        return f"{prefix}{self.pk}/"
+
+    def subtree(self):
+        return OrgUnit.objects.filter(path__startswith=self.path)
 
 
 class Role(models.TextChoices):

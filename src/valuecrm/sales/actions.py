@@ -30,7 +30,8 @@ def _record_stage_entry(*, actor, opportunity: Opportunity, from_stage: Stage | 
 @transaction.atomic
 def create_opportunity(*, actor, data: dict) -> Opportunity:
     data = dict(data)
-    data.setdefault("stage_id", Stage.objects.filter(is_active=True).values_list("pk", flat=True).first())
+    if "stage_id" not in data or data["stage_id"] is None:
+        data["stage_id"] = Stage.objects.filter(is_active=True).values_list("pk", flat=True).first()
     now = timezone.now()
     data.setdefault("stage_entered_at", now)
     opportunity = create_record(actor=actor, model=Opportunity, data=data)

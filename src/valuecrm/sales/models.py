@@ -149,6 +149,9 @@ class OpportunityStageChange(models.Model):
         verbose_name_plural = _("stage changes")
         ordering = ["changed_at", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.opportunity_id}: {self.from_stage_id} -> {self.to_stage_id}"
+
 
 class Contract(TimeStamped, Versioned, SoftDeletable):
     class Type(models.TextChoices):
@@ -247,6 +250,9 @@ class ContractLine(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.product_id} x {self.quantity}"
+
     @property
     def line_total(self) -> Decimal:
         gross = Decimal(self.quantity) * Decimal(self.unit_price)
@@ -257,7 +263,10 @@ class ContractLine(models.Model):
 class PaymentPlanQuerySet(ScopedQuerySet):
     def with_received(self):
         return self.annotate(
-            received_amount=Coalesce(Sum("payments__amount"), ZERO, output_field=models.DecimalField())
+            received_amount=Coalesce(
+                Sum("payments__amount"), ZERO,
+                output_field=models.DecimalField(max_digits=14, decimal_places=2),
+            )
         )
 
     def overdue(self, today=None):
