@@ -5,7 +5,7 @@ from typing import Annotated
 
 from ninja import Field, FilterLookup, FilterSchema, ModelSchema, Router, Schema
 
-from valuecrm.api.crud import Resource, register
+from valuecrm.api.crud import Resource, WriteSchema, register
 from valuecrm.crm import actions
 from valuecrm.crm.models import Activity, Channel, Contact, Customer, Lead, Tag
 
@@ -32,7 +32,7 @@ class LeadOut(ModelSchema):
         return [tag.pk for tag in obj.tags.all()]
 
 
-class LeadIn(ModelSchema):
+class LeadIn(WriteSchema, ModelSchema):
     tags: list[int] | None = None
 
     class Meta:
@@ -40,7 +40,7 @@ class LeadIn(ModelSchema):
         fields = LEAD_FIELDS
 
 
-class LeadPatch(ModelSchema):
+class LeadPatch(WriteSchema, ModelSchema):
     tags: list[int] | None = None
     version: int | None = None
 
@@ -112,7 +112,7 @@ class CustomerOut(ModelSchema):
         return [tag.pk for tag in obj.tags.all()]
 
 
-class CustomerIn(ModelSchema):
+class CustomerIn(WriteSchema, ModelSchema):
     tags: list[int] | None = None
 
     class Meta:
@@ -120,7 +120,7 @@ class CustomerIn(ModelSchema):
         fields = CUSTOMER_FIELDS
 
 
-class CustomerPatch(ModelSchema):
+class CustomerPatch(WriteSchema, ModelSchema):
     tags: list[int] | None = None
     version: int | None = None
 
@@ -156,13 +156,13 @@ class ContactOut(ModelSchema):
         fields = ["id", *CONTACT_FIELDS, "created_at", "updated_at", "version"]
 
 
-class ContactIn(ModelSchema):
+class ContactIn(WriteSchema, ModelSchema):
     class Meta:
         model = Contact
         fields = CONTACT_FIELDS
 
 
-class ContactPatch(ModelSchema):
+class ContactPatch(WriteSchema, ModelSchema):
     version: int | None = None
 
     class Meta:
@@ -191,13 +191,14 @@ class ActivityOut(ModelSchema):
         fields = ["id", *ACTIVITY_FIELDS, "created_at", "updated_at", "version"]
 
 
-class ActivityIn(ModelSchema):
+class ActivityIn(WriteSchema, ModelSchema):
     class Meta:
         model = Activity
         fields = ACTIVITY_FIELDS
+        fields_optional = ["owner"]
 
 
-class ActivityPatch(ModelSchema):
+class ActivityPatch(WriteSchema, ModelSchema):
     version: int | None = None
 
     class Meta:
@@ -231,13 +232,13 @@ class ChannelOut(ModelSchema):
         fields = ["id", *CHANNEL_FIELDS, "created_at", "updated_at"]
 
 
-class ChannelIn(ModelSchema):
+class ChannelIn(WriteSchema, ModelSchema):
     class Meta:
         model = Channel
         fields = CHANNEL_FIELDS
 
 
-class ChannelPatch(ModelSchema):
+class ChannelPatch(WriteSchema, ModelSchema):
     class Meta:
         model = Channel
         fields = CHANNEL_FIELDS
@@ -260,13 +261,13 @@ class TagOut(ModelSchema):
         fields = ["id", "group", "name", "color"]
 
 
-class TagIn(ModelSchema):
+class TagIn(WriteSchema, ModelSchema):
     class Meta:
         model = Tag
         fields = ["group", "name", "color"]
 
 
-class TagPatch(ModelSchema):
+class TagPatch(WriteSchema, ModelSchema):
     class Meta:
         model = Tag
         fields = ["group", "name", "color"]

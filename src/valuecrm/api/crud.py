@@ -13,6 +13,7 @@ from django.db import models
 from django.utils.translation import gettext as _
 from ninja import FilterSchema, Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
+from pydantic import ConfigDict
 
 from valuecrm.core import records
 from valuecrm.core.errors import ValidationError
@@ -92,6 +93,26 @@ def apply_ordering(qs, ordering: str | None, allowed: tuple[str, ...]):
                 {"ordering": [_("Sort by one of: %(fields)s.") % {"fields": ", ".join(allowed)}]}
             )
     return qs.order_by(*keys, "-pk")
+
+
+class WriteSchema(Schema):
+    """Base of request bodies: references are sent under the field name (`"customer": 3`,
+    as responses show them) and unknown fields are refused rather than silently dropped.
+    Mixed into ModelSchemas: `class LeadIn(WriteSchema, ModelSchema)`."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs):
+        # ninja aliases foreign keys to their column (`customer_id`); requests use the
+        # field name, so the aliases are dropped and the schema rebuilt.
+        super().__pydantic_init_subclass__(**kwargs)
+        aliased = [f for f in cls.model_fields.values() if f.alias]
+        for model_field in aliased:
+            model_field.alias = model_field.validation_alias = None
+            model_field.serialization_alias = None
+        if aliased:
+            cls.model_rebuild(force=True)
 
 
 class FieldChange(Schema):

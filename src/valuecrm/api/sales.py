@@ -6,7 +6,7 @@ from typing import Annotated
 
 from ninja import Field, FilterLookup, FilterSchema, ModelSchema, Router, Schema
 
-from valuecrm.api.crud import Resource, register
+from valuecrm.api.crud import Resource, WriteSchema, register
 from valuecrm.sales import actions
 from valuecrm.sales.models import (
     Contract,
@@ -43,13 +43,13 @@ class ProductOut(ModelSchema):
         fields = ["id", *PRODUCT_FIELDS, "created_at", "updated_at"]
 
 
-class ProductIn(ModelSchema):
+class ProductIn(WriteSchema, ModelSchema):
     class Meta:
         model = Product
         fields = PRODUCT_FIELDS
 
 
-class ProductPatch(ModelSchema):
+class ProductPatch(WriteSchema, ModelSchema):
     class Meta:
         model = Product
         fields = PRODUCT_FIELDS
@@ -81,14 +81,14 @@ class OpportunityOut(ModelSchema):
                   "updated_at", "version"]
 
 
-class OpportunityIn(ModelSchema):
+class OpportunityIn(WriteSchema, ModelSchema):
     class Meta:
         model = Opportunity
         fields = OPPORTUNITY_FIELDS
-        fields_optional = ["stage"]
+        fields_optional = ["stage", "owner"]
 
 
-class OpportunityPatch(ModelSchema):
+class OpportunityPatch(WriteSchema, ModelSchema):
     version: int | None = None
 
     class Meta:
@@ -158,15 +158,16 @@ class ContractOut(ModelSchema):
         fields = ["id", *CONTRACT_FIELDS, "total_amount", "created_at", "updated_at", "version"]
 
 
-class ContractIn(ModelSchema):
+class ContractIn(WriteSchema, ModelSchema):
     lines: list[LineIn] = Field(default_factory=list)
 
     class Meta:
         model = Contract
         fields = CONTRACT_FIELDS
+        fields_optional = ["owner"]
 
 
-class ContractPatch(ModelSchema):
+class ContractPatch(WriteSchema, ModelSchema):
     lines: list[LineIn] | None = None
     version: int | None = None
 
@@ -220,13 +221,13 @@ class PaymentPlanOut(ModelSchema):
         fields = ["id", *PLAN_FIELDS, "created_at", "updated_at", "version"]
 
 
-class PaymentPlanIn(ModelSchema):
+class PaymentPlanIn(WriteSchema, ModelSchema):
     class Meta:
         model = PaymentPlan
         fields = PLAN_FIELDS
 
 
-class PaymentPlanPatch(ModelSchema):
+class PaymentPlanPatch(WriteSchema, ModelSchema):
     version: int | None = None
 
     class Meta:
@@ -256,13 +257,13 @@ class PaymentOut(ModelSchema):
         fields = ["id", *PAYMENT_FIELDS, "created_at", "updated_at", "version"]
 
 
-class PaymentIn(ModelSchema):
+class PaymentIn(WriteSchema, ModelSchema):
     class Meta:
         model = Payment
         fields = PAYMENT_FIELDS
 
 
-class PaymentPatch(ModelSchema):
+class PaymentPatch(WriteSchema, ModelSchema):
     version: int | None = None
 
     class Meta:

@@ -25,14 +25,6 @@ class Versioned(models.Model):
         abstract = True
 
 
-class SoftDeleteQuerySet(models.QuerySet):
-    def alive(self):
-        return self.filter(deleted_at__isnull=True)
-
-    def deleted(self):
-        return self.filter(deleted_at__isnull=False)
-
-
 class SoftDeletable(models.Model):
     """Soft-deleted rows stay in the table, hidden by `objects`, listed in the recycle bin.
 

@@ -31,6 +31,10 @@ def _read_filter(model, user) -> Q | None:
 
 
 class ScopedQuerySet(models.QuerySet):
+    def deleted(self):
+        """Soft-deleted rows (reached through `all_objects`): the recycle bin."""
+        return self.filter(deleted_at__isnull=False)
+
     def visible_to(self, user):
         q = _read_filter(self.model, user)
         return self if q is None else self.filter(q)

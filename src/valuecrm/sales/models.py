@@ -299,8 +299,11 @@ class PaymentPlan(TimeStamped, Versioned):
     @property
     def received(self) -> Decimal:
         if hasattr(self, "received_amount"):
-            return self.received_amount
-        return self.payments.aggregate(total=Coalesce(Sum("amount"), ZERO))["total"]
+            total = self.received_amount
+        else:
+            total = self.payments.aggregate(total=Coalesce(Sum("amount"), ZERO))["total"]
+        # SQLite hands back aggregates unquantised ("4000"); money always has two places.
+        return Decimal(total).quantize(CENT)
 
     @property
     def is_overdue(self) -> bool:
