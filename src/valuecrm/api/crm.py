@@ -55,11 +55,11 @@ class LeadFilter(FilterSchema):
                                    "phone__contains", "email__icontains"])] = None
     status: Lead.Status | None = None
     channel: Annotated[int | None, FilterLookup("channel_id")] = None
-    owner: int | None = Field(None, q="owner_id")
+    owner: Annotated[int | None, FilterLookup("owner_id")] = None
     region: str | None = None
     industry: str | None = None
     tag: Annotated[int | None, FilterLookup("tags")] = None
-    created_after: datetime | None = Field(None, q="created_at__gte")
+    created_after: Annotated[datetime | None, FilterLookup("created_at__gte")] = None
     created_before: Annotated[datetime | None, FilterLookup("created_at__lt")] = None
 
 
@@ -137,7 +137,7 @@ class CustomerFilter(FilterSchema):
     size_tier: Customer.SizeTier | None = None
     lifecycle_stage: Customer.Lifecycle | None = None
     owner: Annotated[int | None, FilterLookup("owner_id")] = None
-    tag: int | None = Field(None, q="tags")
+    tag: Annotated[int | None, FilterLookup("tags")] = None
 
 
 register(router, Resource(
@@ -173,7 +173,7 @@ class ContactPatch(WriteSchema, ModelSchema):
 
 class ContactFilter(FilterSchema):
     q: Annotated[str | None, FilterLookup(CONTACT_SEARCH)] = None
-    customer: int | None = Field(None, q="customer_id")
+    customer: Annotated[int | None, FilterLookup("customer_id")] = None
 
 
 register(router, Resource(
@@ -210,11 +210,11 @@ class ActivityPatch(WriteSchema, ModelSchema):
 class ActivityFilter(FilterSchema):
     kind: Activity.Kind | None = None
     lead: Annotated[int | None, FilterLookup("lead_id")] = None
-    customer: int | None = Field(None, q="customer_id")
+    customer: Annotated[int | None, FilterLookup("customer_id")] = None
     opportunity: Annotated[int | None, FilterLookup("opportunity_id")] = None
-    owner: int | None = Field(None, q="owner_id")
+    owner: Annotated[int | None, FilterLookup("owner_id")] = None
     started_after: Annotated[datetime | None, FilterLookup("started_at__gte")] = None
-    started_before: datetime | None = Field(None, q="started_at__lt")
+    started_before: Annotated[datetime | None, FilterLookup("started_at__lt")] = None
 
 
 register(router, Resource(

@@ -11,7 +11,7 @@ from datetime import datetime
 
 from django.db import models
 from django.utils.translation import gettext as _
-from ninja import FilterSchema, Query, Router, Schema
+from ninja import FilterSchema, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import ConfigDict
 
@@ -165,7 +165,7 @@ def register(router: Router, resource: Resource) -> None:  # noqa: C901 - one cl
             model, payload.dict(exclude_unset=True), extra=resource.extra_fields
         )
         obj = create(request.auth, data, extras)
-        return 201, scoped(request).get_visible(request.auth, obj.pk)
+        return Status(201, scoped(request).get_visible(request.auth, obj.pk))
 
     @router.patch(f"/{path}/{{int:pk}}", response=resource.out, operation_id=f"update_{op}",
                   summary=f"Update a {resource.label}")
@@ -188,7 +188,7 @@ def register(router: Router, resource: Resource) -> None:  # noqa: C901 - one cl
                        summary=f"Move a {resource.label} to the recycle bin")
         def delete_record(request, pk: int):
             records.delete_record(actor=request.auth, model=model, pk=pk)
-            return 204, None
+            return Status(204, None)
 
         @router.post(f"/{path}/{{int:pk}}/restore", response=resource.out,
                      operation_id=f"restore_{op}",

@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from django.utils.translation import gettext as _
-from ninja import ModelSchema, Router, Schema
+from ninja import ModelSchema, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from valuecrm.core.errors import ValidationError
@@ -66,14 +66,14 @@ def create_token(request, payload: TokenIn):
     record, key = actions.create_api_token(
         actor=request.auth, user=request.auth, name=payload.name, expires_at=payload.expires_at
     )
-    return 201, {**TokenOut.from_orm(record).dict(), "token": key}
+    return Status(201, {**TokenOut.from_orm(record).dict(), "token": key})
 
 
 @router.delete("/tokens/{int:pk}", response={204: None}, operation_id="revoke_token",
                summary="Revoke one of the caller's tokens")
 def revoke_token(request, pk: int):
     actions.revoke_api_token(actor=request.auth, token_id=pk)
-    return 204, None
+    return Status(204, None)
 
 
 class DeletedRecordOut(Schema):

@@ -99,11 +99,11 @@ class OpportunityPatch(WriteSchema, ModelSchema):
 
 class OpportunityFilter(FilterSchema):
     q: Annotated[str | None, FilterLookup("name__icontains")] = None
-    customer: int | None = Field(None, q="customer_id")
+    customer: Annotated[int | None, FilterLookup("customer_id")] = None
     stage: Annotated[int | None, FilterLookup("stage_id")] = None
-    outcome: Stage.Outcome | None = Field(None, q="stage__outcome")
+    outcome: Annotated[Stage.Outcome | None, FilterLookup("stage__outcome")] = None
     owner: Annotated[int | None, FilterLookup("owner_id")] = None
-    close_after: date | None = Field(None, q="expected_close_date__gte")
+    close_after: Annotated[date | None, FilterLookup("expected_close_date__gte")] = None
     close_before: Annotated[date | None, FilterLookup("expected_close_date__lt")] = None
 
 
@@ -179,11 +179,11 @@ class ContractPatch(WriteSchema, ModelSchema):
 
 class ContractFilter(FilterSchema):
     q: Annotated[str | None, FilterLookup(["number__icontains", "title__icontains"])] = None
-    customer: int | None = Field(None, q="customer_id")
+    customer: Annotated[int | None, FilterLookup("customer_id")] = None
     type: Contract.Type | None = None
     status: Contract.Status | None = None
     owner: Annotated[int | None, FilterLookup("owner_id")] = None
-    signed_after: date | None = Field(None, q="signed_date__gte")
+    signed_after: Annotated[date | None, FilterLookup("signed_date__gte")] = None
     signed_before: Annotated[date | None, FilterLookup("signed_date__lt")] = None
 
 
@@ -238,7 +238,7 @@ class PaymentPlanPatch(WriteSchema, ModelSchema):
 
 class PaymentPlanFilter(FilterSchema):
     contract: Annotated[int | None, FilterLookup("contract_id")] = None
-    due_after: date | None = Field(None, q="due_date__gte")
+    due_after: Annotated[date | None, FilterLookup("due_date__gte")] = None
     due_before: Annotated[date | None, FilterLookup("due_date__lt")] = None
 
 
@@ -274,9 +274,9 @@ class PaymentPatch(WriteSchema, ModelSchema):
 
 class PaymentFilter(FilterSchema):
     contract: Annotated[int | None, FilterLookup("contract_id")] = None
-    plan: int | None = Field(None, q="plan_id")
+    plan: Annotated[int | None, FilterLookup("plan_id")] = None
     received_after: Annotated[date | None, FilterLookup("received_date__gte")] = None
-    received_before: date | None = Field(None, q="received_date__lt")
+    received_before: Annotated[date | None, FilterLookup("received_date__lt")] = None
 
 
 register(router, Resource(
