@@ -46,10 +46,13 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "simple_history",
+    "django_tasks",
+    "django_tasks_db",
     "valuecrm.core",
     "valuecrm.org",
     "valuecrm.crm",
     "valuecrm.sales",
+    "valuecrm.pool",
     "valuecrm.api",
     "valuecrm.web",
 ]
@@ -140,6 +143,10 @@ PHONE_DEFAULT_REGION = os.environ.get("PHONE_DEFAULT_REGION", "CN")
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = _env_bool("SECURE_COOKIES", not DEBUG and "DATABASE_URL" in os.environ)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+# Background work: django-tasks with its database backend, run by `valuecrm worker`.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+POOL_SWEEP_INTERVAL_SECONDS = int(os.environ.get("POOL_SWEEP_INTERVAL_SECONDS", "3600"))
 
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 500

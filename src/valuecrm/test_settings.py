@@ -4,3 +4,8 @@ the fixtures create a dozen users per test and PBKDF2 would dominate the run tim
 from valuecrm.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# A file, not SQLite's shared in-memory database, so tests with several threads (claim
+# races) get real separate connections that wait for each other's locks.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": str(HOME / "test.sqlite3")}  # noqa: F405

@@ -220,6 +220,7 @@ class ActivityFilter(FilterSchema):
 register(router, Resource(
     path="activities", model=Activity, out=ActivityOut, create_in=ActivityIn,
     update_in=ActivityPatch, filters=ActivityFilter,
+    create=lambda actor, data, extras: actions.log_activity(actor=actor, data=data),
     ordering=("started_at", "created_at", "duration_seconds"),
 ))
 

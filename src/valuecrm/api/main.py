@@ -2,7 +2,7 @@
 
 from ninja import NinjaAPI
 
-from valuecrm.api import crm, errors, org, sales
+from valuecrm.api import crm, errors, org, pool, sales
 from valuecrm.api.auth import AUTH
 
 api = NinjaAPI(
@@ -21,3 +21,4 @@ errors.install(api)
 api.add_router("", org.router)
 api.add_router("", crm.router)
 api.add_router("", sales.router)
+api.add_router("", pool.router)

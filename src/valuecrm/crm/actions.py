@@ -1,12 +1,13 @@
 """Actions on leads and customers that span more than one record."""
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from valuecrm.core.errors import Conflict
 from valuecrm.core.records import create_record, lock_for_write
-from valuecrm.crm.models import Contact, Customer, Lead
+from valuecrm.crm.models import Activity, Contact, Customer, Lead
 from valuecrm.sales.actions import create_opportunity
 
 
@@ -19,6 +20,30 @@ def create_lead(*, actor, data: dict, tags=None) -> Lead:
         Lead.objects.filter(pk=lead.pk).update(assigned_at=lead.created_at)
         lead.assigned_at = lead.created_at
     return lead
+
+
+@transaction.atomic
+def log_activity(*, actor, data: dict) -> Activity:
+    """Record a call, visit, email, meeting or note. The first activity on a lead marks its
+    first contact (time to first contact runs from assignment to here) and moves a new lead
+    to working; the customer's last-activity time feeds the pool's recycle rules."""
+    activity = create_record(actor=actor, model=Activity, data=data)
+    when = activity.started_at
+    if activity.lead_id:
+        Lead.objects.filter(pk=activity.lead_id, first_contact_at__isnull=True).update(
+            first_contact_at=when
+        )
+        Lead.objects.filter(pk=activity.lead_id, status=Lead.Status.NEW).update(
+            status=Lead.Status.WORKING
+        )
+    customer_id = activity.customer_id or (
+        activity.opportunity.customer_id if activity.opportunity_id else None
+    )
+    if customer_id:
+        Customer.all_objects.filter(pk=customer_id).filter(
+            Q(last_activity_at__isnull=True) | Q(last_activity_at__lt=when)
+        ).update(last_activity_at=when)
+    return activity
 
 
 @transaction.atomic

@@ -210,10 +210,23 @@ class Customer(ContactFieldsMixin, TimeStamped, Versioned, SoftDeletable):
         OWNER, verbose_name=_("owner"), null=True, blank=True, on_delete=models.PROTECT,
         related_name="customers", help_text=_("Empty while the customer is in the public pool."),
     )
+    pool = models.ForeignKey(
+        "pool.Pool", verbose_name=_("public pool"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="customers",
+        help_text=_("The pool the customer returns to when it is recycled or released."),
+    )
+    owned_since = models.DateTimeField(_("owned since"), null=True, blank=True)
+    # Kept by log_activity so recycle rules are one indexed comparison, not a join over
+    # millions of activities.
+    last_activity_at = models.DateTimeField(
+        _("last activity at"), null=True, blank=True, db_index=True
+    )
     tags = models.ManyToManyField(
         Tag, verbose_name=_("tags"), blank=True, related_name="customers"
     )
-    history = HistoricalRecords(excluded_fields=["version", "name_key"], m2m_fields=[tags])
+    history = HistoricalRecords(
+        excluded_fields=["version", "name_key", "last_activity_at"], m2m_fields=[tags]
+    )
 
     objects = AliveManager()
     all_objects = ScopedManager()

@@ -84,6 +84,26 @@ class ReferenceQuerySet(models.QuerySet):
     get_visible = ScopedQuerySet.get_visible
 
 
+def unit_ancestor_ids(unit) -> list[int]:
+    """The unit and every unit above it, from its materialised path."""
+    return [int(part) for part in unit.path.strip("/").split("/") if part]
+
+
+def pools_for(user):
+    """Public pools the user sees and claims from: those of their unit or any unit above
+    it (a department's pool serves all its teams); every pool for analysts and admins."""
+    from valuecrm.pool.models import Pool
+
+    pools = Pool.objects.filter(is_active=True)
+    if user is None or not user.is_authenticated or not user.is_active:
+        return pools.none()
+    if user.sees_everything:
+        return pools
+    if not user.unit_id:
+        return pools.none()
+    return pools.filter(unit_id__in=unit_ancestor_ids(user.unit))
+
+
 def can_create(actor, model) -> bool:
     if actor.is_read_only:
         return False
