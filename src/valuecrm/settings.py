@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "valuecrm.crm",
     "valuecrm.sales",
     "valuecrm.pool",
+    "valuecrm.assignment",
     "valuecrm.api",
     "valuecrm.web",
 ]

@@ -2,7 +2,7 @@
 
 from ninja import NinjaAPI
 
-from valuecrm.api import crm, errors, org, pool, sales
+from valuecrm.api import assignment, crm, errors, org, pool, sales
 from valuecrm.api.auth import AUTH
 
 api = NinjaAPI(
@@ -22,3 +22,4 @@ api.add_router("", org.router)
 api.add_router("", crm.router)
 api.add_router("", sales.router)
 api.add_router("", pool.router)
+api.add_router("", assignment.router)

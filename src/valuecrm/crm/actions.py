@@ -8,17 +8,24 @@ from django.utils.translation import gettext as _
 from valuecrm.core.errors import Conflict
 from valuecrm.core.records import create_record, lock_for_write
 from valuecrm.crm.models import Activity, Contact, Customer, Lead
+from valuecrm.org.models import Role
 from valuecrm.sales.actions import create_opportunity
 
 
 @transaction.atomic
 def create_lead(*, actor, data: dict, tags=None) -> Lead:
-    """A new lead; an owned lead counts as assigned from now (time to first contact starts)."""
-    data = dict(data)
-    lead = create_record(actor=actor, model=Lead, data=data, tags=tags)
+    """A new lead. A rep's own lead is theirs; a lead created by anyone else without an
+    owner (a manager's entry, web-to-lead, a system job) goes through the assignment rules.
+    An owned lead counts as assigned from now: time to first contact starts."""
+    from valuecrm.assignment.actions import assign_lead
+
+    by_rules = data.get("owner_id") is None and actor.role != Role.REP
+    lead = create_record(actor=actor, model=Lead, data=dict(data), tags=tags)
     if lead.owner_id and not lead.assigned_at:
         Lead.objects.filter(pk=lead.pk).update(assigned_at=lead.created_at)
         lead.assigned_at = lead.created_at
+    if by_rules and assign_lead(actor=actor, lead_id=lead.pk) is not None:
+        lead.refresh_from_db()
     return lead
 
 

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from valuecrm.core.errors import Forbidden, NotFound, ValidationError
-from valuecrm.org.models import ApiToken, User
+from valuecrm.org.models import ApiToken, Role, User
 
 
 @transaction.atomic
@@ -38,3 +38,20 @@ def revoke_api_token(*, actor, token_id: int) -> ApiToken:
     record.revoked_at = timezone.now()
     record.save(update_fields=["revoked_at"])
     return record
+
+
+SYSTEM_USERNAME = "valuecrm-system"
+
+
+def system_user() -> User:
+    """The account jobs and rules act as (sweeps, rule assignment, web-to-lead): it sees
+    everything, cannot sign in, and is named in history so automated changes are told
+    apart from people's."""
+    user, created = User.objects.get_or_create(
+        username=SYSTEM_USERNAME,
+        defaults={"role": Role.ADMIN, "display_name": "ValueCRM", "is_active": True},
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    return user
