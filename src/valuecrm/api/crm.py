@@ -224,7 +224,8 @@ register(router, Resource(
     ordering=("started_at", "created_at", "duration_seconds"),
 ))
 
-CHANNEL_FIELDS = ["name", "code", "monthly_cost", "currency", "is_active"]
+CHANNEL_FIELDS = ["name", "code", "monthly_cost", "currency", "is_active", "capture_key",
+                  "thanks_url"]
 
 
 class ChannelOut(ModelSchema):

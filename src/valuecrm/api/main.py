@@ -2,7 +2,7 @@
 
 from ninja import NinjaAPI
 
-from valuecrm.api import assignment, crm, errors, org, pool, sales
+from valuecrm.api import assignment, capture, crm, errors, org, pool, sales
 from valuecrm.api.auth import AUTH
 
 api = NinjaAPI(
@@ -23,3 +23,4 @@ api.add_router("", crm.router)
 api.add_router("", sales.router)
 api.add_router("", pool.router)
 api.add_router("", assignment.router)
+api.add_router("", capture.router)

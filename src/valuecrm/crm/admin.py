@@ -1,6 +1,8 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from valuecrm.crm.capture import new_capture_key
 from valuecrm.crm.models import Activity, Channel, Contact, Customer, Lead, Tag, TagGroup
 
 
@@ -28,9 +30,16 @@ class DeletedFilter(admin.SimpleListFilter):
 
 @admin.register(Channel)
 class ChannelAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "code", "monthly_cost", "currency", "is_active"]
+    list_display = ["name", "code", "monthly_cost", "currency", "is_active", "capture_key"]
     list_filter = ["is_active"]
     search_fields = ["name", "code"]
+    actions = ["enable_web_form"]
+
+    @admin.action(description=_("Enable the web form (new key)"))
+    def enable_web_form(self, request, queryset):
+        for channel in queryset:
+            channel.capture_key = new_capture_key()
+            channel.save(update_fields=["capture_key"])
 
 
 @admin.register(TagGroup)

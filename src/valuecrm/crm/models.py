@@ -42,6 +42,14 @@ class Channel(TimeStamped):
     )
     currency = models.CharField(_("currency"), max_length=3, default=settings.DEFAULT_CURRENCY)
     is_active = models.BooleanField(_("active"), default=True)
+    capture_key = models.CharField(
+        _("web form key"), max_length=40, unique=True, null=True, blank=True,
+        help_text=_("Set to accept leads from the public web form of this channel."),
+    )
+    thanks_url = models.URLField(
+        _("thank-you page"), blank=True,
+        help_text=_("Where a web form sends the visitor after a submission."),
+    )
     history = HistoricalRecords()
 
     objects = ReferenceQuerySet.as_manager()
