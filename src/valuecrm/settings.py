@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "valuecrm.sales",
     "valuecrm.pool",
     "valuecrm.assignment",
+    "valuecrm.notifications",
     "valuecrm.api",
     "valuecrm.web",
 ]
@@ -114,6 +115,16 @@ if REDIS_URL := os.environ.get("REDIS_URL"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
                           "LOCATION": REDIS_URL}}
 CAPTURE_RATE = os.environ.get("CAPTURE_RATE", "20/m")
+
+# Email: the console by default; set EMAIL_URL-style variables in production.
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = _env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "valuecrm@localhost")
+NOTIFY_BY_EMAIL = _env_bool("NOTIFY_BY_EMAIL", False)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "org.User"

@@ -2,7 +2,7 @@
 
 from ninja import NinjaAPI
 
-from valuecrm.api import assignment, capture, crm, errors, org, pool, sales
+from valuecrm.api import assignment, capture, crm, errors, notifications, org, pool, sales
 from valuecrm.api.auth import AUTH
 
 api = NinjaAPI(
@@ -24,3 +24,4 @@ api.add_router("", sales.router)
 api.add_router("", pool.router)
 api.add_router("", assignment.router)
 api.add_router("", capture.router)
+api.add_router("", notifications.router)

@@ -15,6 +15,8 @@ from valuecrm.assignment.models import AssignmentMember, AssignmentRule, LeadAss
 from valuecrm.core.errors import ValidationError
 from valuecrm.core.records import lock_for_write, update_record
 from valuecrm.crm.models import Lead
+from valuecrm.notifications.actions import Notice, notify
+from valuecrm.notifications.models import Notification
 from valuecrm.org.actions import system_user
 from valuecrm.org.models import Role, User
 
@@ -55,6 +57,13 @@ def _pick(rule: AssignmentRule, members: list[AssignmentMember]) -> AssignmentMe
     return min(members, key=lambda m: (m.last_assigned_at or _EPOCH, m.pk))
 
 
+def _tell_new_owner(lead: Lead, owner_id: int, why: str) -> None:
+    notify(notices=[Notice(
+        user_id=owner_id, kind=Notification.Kind.ASSIGNED,
+        title=_("New lead: %(lead)s") % {"lead": lead}, body=why, url=f"/leads/{lead.pk}",
+    )])
+
+
 @transaction.atomic
 def assign_lead(*, actor, lead_id: int) -> LeadAssignment | None:
     """Give the lead to the first matching rule's next member under their cap. None when no
@@ -75,6 +84,7 @@ def assign_lead(*, actor, lead_id: int) -> LeadAssignment | None:
         AssignmentMember.objects.filter(pk=member.pk).update(
             assigned_count=member.assigned_count + 1, last_assigned_at=now
         )
+        _tell_new_owner(lead, member.user_id, rule.name)
         return LeadAssignment.objects.create(
             lead=lead, from_owner_id=previous, to_owner_id=member.user_id, rule=rule,
             reason=rule.name, actor=actor if actor.pk != system.pk else None, at=now,
@@ -99,6 +109,8 @@ def reassign_lead(*, actor, lead_id: int, owner_id: int, reason: str) -> Lead:
     lead = update_record(actor=actor, model=Lead, pk=lead_id, changes=changes, reason=reason)
     LeadAssignment.objects.create(lead=lead, from_owner_id=previous, to_owner_id=owner_id,
                                   reason=reason, actor=actor, at=now)
+    if owner_id != actor.pk:
+        _tell_new_owner(lead, owner_id, reason)
     return lead
 
 
