@@ -43,6 +43,10 @@ def holds_other_data() -> bool:
 def wipe_database() -> None:
     """Empty every table except the ones migrations fill, as `flush` would, but without
     re-creating content types (whose cached ids other code holds)."""
+    if connection.vendor == "postgresql":
+        # TRUNCATE refuses tables with deferred foreign-key checks still pending, as after
+        # a build earlier in the same transaction: run those checks now.
+        connection.check_constraints()
     tables = [
         table for table in connection.introspection.django_table_names(
             only_existing=True, include_views=False
@@ -52,13 +56,16 @@ def wipe_database() -> None:
     connection.ops.execute_sql_flush(statements)
 
 
-def build_demo(*, seed: int, scale: str, anchor: date,
+def build_demo(*, seed: int, scale: str, anchor: date, reset: bool = False,
                progress: Callable[[int], None] = lambda n: None) -> DemoRun:
-    """Generate the demo company's two years of history, ending the day before `anchor`.
+    """Generate the demo company's two years of history, ending the day before `anchor`;
+    with `reset`, first delete what is there, in the same transaction.
 
     The same seed, scale and anchor give the same data (see `queries.data_digest`)."""
     started = time.monotonic()
     with transaction.atomic():
+        if reset:
+            wipe_database()
         rng = random.Random(seed)
         fake = Faker("zh_CN")
         fake.seed_instance(seed)

@@ -65,8 +65,7 @@ class Command(BaseCommand):
     def _build(self, options, *, reset: bool) -> DemoRun:
         scale, anchor = options["scale"], options["anchor"] or timezone.localdate()
         if reset:
-            self.stdout.write(_("Deleting the existing demo data…"))
-            build.wipe_database()
+            self.stdout.write(_("The existing demo data will be replaced."))
         self.stdout.write(_("Building the %(scale)s demo (seed %(seed)s, history up to "
                             "%(anchor)s) into %(db)s…") % {
             "scale": scale, "seed": options["seed"], "anchor": anchor,
@@ -75,7 +74,7 @@ class Command(BaseCommand):
         with tqdm(total=SCALES[scale].leads, unit=_(" leads"), file=sys.stderr,
                   disable=not sys.stderr.isatty()) as bar:
             run = build.build_demo(seed=options["seed"], scale=scale, anchor=anchor,
-                                   progress=bar.update)
+                                   reset=reset, progress=bar.update)
         self.stdout.write(_("Built in %(seconds).1f s (digest %(digest)s):") % {
             "seconds": time.monotonic() - started, "digest": run.digest[:12] or "-"})
         for label, count in run.counts.items():
