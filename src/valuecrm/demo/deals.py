@@ -67,10 +67,12 @@ class DealsMixin:
             1 if kind == Contract.Type.UPSELL else 2, len(stages) - 1
         )
         entered, stage, closed = start, stages[index], None
+        # Some deals stall: they sit in their stages for months, the open pipeline's tail.
+        pace = params.STALL_FACTOR if self.rng.random() < params.STALL_CHANCE else 1
         self.sink.new(OpportunityStageChange, opportunity_id=pk, to_stage=stage,
                       changed_at=entered, actor=account.owner)
         while closed is None:
-            leave, moved_to = self._stage_exit(account, kind, pk, index, entered)
+            leave, moved_to = self._stage_exit(account, kind, pk, index, entered, pace)
             if leave is None:
                 break
             self.sink.new(OpportunityStageChange, opportunity_id=pk, from_stage=stage,
@@ -93,12 +95,13 @@ class DealsMixin:
         )
         return Deal(pk, won, closed, lines)
 
-    def _stage_exit(self, account, kind, pk, index, entered):
+    def _stage_exit(self, account, kind, pk, index, entered, pace):
         """When the deal leaves stage `index` and to which stage; (None, None) if it is
         still there when the history ends."""
         stages, rng = self.world.open_stages, self.rng
         era = self.timeline.era(entered)
         median = params.STAGE_DAYS[min(index, len(params.STAGE_DAYS) - 1)] * era.stage_speed
+        median *= pace
         if kind != Contract.Type.NEW:
             median *= 0.6  # existing customers decide faster
         leave = self.timeline.working(

@@ -164,6 +164,7 @@ AFTER = Era(assign_hours=0.3, first_contact_hours=2.5, convert_days=6, conversio
 # Median days in each open stage (before go-live) and the chance to move on from it.
 STAGE_DAYS = [6, 10, 14, 9]
 STAGE_ADVANCE = [0.72, 0.74, 0.7, 0.72]
+STALL_CHANCE, STALL_FACTOR = 0.15, 15  # stalled deals stay 15 times as long in each stage
 TYPE_LABELS = {"new": "新签", "renewal": "续费", "upsell": "增购"}
 LOST_REASONS = ["价格偏高", "选择了竞品", "预算取消", "需求变更", "决策推迟", "联系不上决策人"]
 DISQUALIFY_REASONS = ["无预算", "非目标客户", "联系方式无效", "重复线索", "仅咨询，无采购计划"]

@@ -9,6 +9,7 @@ from valuecrm.crm.models import Activity, Lead
 from valuecrm.demo.models import DemoRun
 from valuecrm.demo.queries import data_digest
 from valuecrm.demo.tests.conftest import ANCHOR
+from valuecrm.org.models import User
 
 pytestmark = pytest.mark.django_db
 ARGS = ["demo", "--no-serve", "--scale", "tiny", "--anchor", ANCHOR.isoformat()]
@@ -47,7 +48,8 @@ def test_same_seed_same_data_other_seed_other_data():
     assert data_digest() != first
 
 
-def test_refuses_a_database_with_other_data(org):
+def test_refuses_a_database_with_other_data():
+    User.objects.create(username="someone-real")
     with pytest.raises(CommandError, match="did not create"):
         run("--reset")
     assert not Lead.all_objects.exists()
