@@ -4,7 +4,7 @@ the sizes of the effects built into it."""
 import hashlib
 import statistics
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.db.models import Count, F, Q, Sum
@@ -82,6 +82,7 @@ class Effects:
     """The built-in effects, measured on the data (before, after) go-live where split."""
 
     conversion_by_channel: dict[str, float]
+    lead_conversion: tuple[float, float]
     first_contact_hours: tuple[float, float]
     stage_days: tuple[float, float]
     calls_per_rep_week: tuple[float, float]
@@ -94,6 +95,7 @@ def measure_effects(run: DemoRun) -> Effects:
     go_live = datetime.combine(run.go_live_date, time(0), tzinfo=timezone.get_current_timezone())
     return Effects(
         conversion_by_channel=conversion_by_channel(),
+        lead_conversion=_lead_conversion(run, go_live),
         first_contact_hours=_split_median(
             Lead.all_objects.filter(first_contact_at__isnull=False)
             .values_list("assigned_at", "first_contact_at").iterator(chunk_size=10_000),
@@ -116,6 +118,19 @@ def conversion_by_channel() -> dict[str, float]:
         leads=Count("id"), converted=Count("id", filter=Q(status=Lead.Status.CONVERTED))
     ).order_by("channel__name")
     return {r["channel__name"]: round(r["converted"] / r["leads"], 3) for r in rows}
+
+
+def _lead_conversion(run: DemoRun, go_live) -> tuple[float, float]:
+    """Share of leads converted, by arrival; the last 60 days are left out, as their leads
+    have not had the time to convert."""
+    mature = go_live + (run.anchor_date - run.go_live_date) - timedelta(days=60)
+    rates = []
+    for arrived in (Q(created_at__lt=go_live), Q(created_at__gte=go_live, created_at__lt=mature)):
+        counts = Lead.all_objects.filter(arrived).aggregate(
+            total=Count("id"), converted=Count("id", filter=Q(status=Lead.Status.CONVERTED))
+        )
+        rates.append(round(counts["converted"] / counts["total"], 3) if counts["total"] else 0.0)
+    return rates[0], rates[1]
 
 
 def _split_median(pairs, go_live, measure) -> tuple[float, float]:

@@ -37,6 +37,8 @@ def test_work_is_faster_after_go_live(demo):
     assert after < before
     before, after = effects.calls_per_rep_week
     assert after > before * 1.5
+    before, after = effects.lead_conversion
+    assert after > before
 
 
 def test_contract_totals_are_the_sums_of_their_lines(demo):

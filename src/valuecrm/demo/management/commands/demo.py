@@ -3,7 +3,9 @@
 import sys
 import time
 from datetime import date
+from pathlib import Path
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
@@ -60,6 +62,8 @@ class Command(BaseCommand):
         if not options["no_serve"]:
             self.stdout.write(_("Serving on http://127.0.0.1:%(port)s/ (Ctrl+C stops).")
                               % {"port": options["port"]})
+            # Whitenoise serves from the finders here, but warns when STATIC_ROOT is missing.
+            Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
             call_command("runserver", f"127.0.0.1:{options['port']}", use_reloader=False)
 
     def _build(self, options, *, reset: bool) -> DemoRun:
@@ -91,6 +95,7 @@ class Command(BaseCommand):
             (_("median hours to first contact"), effects.first_contact_hours),
             (_("median days in a stage"), effects.stage_days),
             (_("calls logged per rep per week"), effects.calls_per_rep_week),
+            (_("share of leads converted"), effects.lead_conversion),
             (_("win rate of closed opportunities"), effects.win_rate),
         ]:
             self.stdout.write(before_after % {"what": what, "before": before, "after": after})
