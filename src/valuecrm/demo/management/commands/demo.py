@@ -25,7 +25,7 @@ LOGINS = [("admin", gettext_lazy("administrator")),
 
 
 class Command(BaseCommand):
-    help = _("Build the deterministic demo data set and serve ValueCRM on 127.0.0.1.")
+    help = "Build the deterministic demo data set and serve ValueCRM on 127.0.0.1."
 
     def add_arguments(self, parser):
         parser.add_argument("--no-serve", action="store_true",
@@ -36,9 +36,10 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=8,
                             help=_("Same seed and anchor, same data (default 8)."))
         parser.add_argument("--anchor", type=date.fromisoformat,
-                            help=_("Last day + 1 of the generated history, YYYY-MM-DD "
+                            help=_("The history ends the day before this date, YYYY-MM-DD "
                                    "(default: today)."))
-        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--port", type=int, default=8000,
+                            help=_("Port on 127.0.0.1 to serve on (default 8000)."))
         parser.add_argument("--reset", action="store_true",
                             help=_("Delete the existing demo data and build it again."))
 
