@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "valuecrm.notifications",
     "valuecrm.api",
     "valuecrm.web",
+    "valuecrm.demo",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,83 @@
+"""Building and wiping the demo data set.
+
+The build bypasses the write layer on purpose: it is a bulk load of made-up history into an
+empty database, not a user's change, so it writes rows in batches without `save()`, without
+per-row validation and without history. It runs in one transaction, so a failed build leaves
+the database as it was.
+"""
+
+import random
+import time
+from collections.abc import Callable
+from datetime import date
+
+from django.core.management.color import no_style
+from django.db import connection, transaction
+from django.utils import timezone
+from faker import Faker
+
+from valuecrm.crm.models import Customer, Lead
+from valuecrm.demo.models import DemoRun
+from valuecrm.demo.params import SCALES
+from valuecrm.demo.queries import data_digest
+from valuecrm.demo.reference import build_world
+from valuecrm.demo.sink import open_sink
+from valuecrm.demo.stories import Generator
+from valuecrm.demo.timeline import Timeline
+from valuecrm.org.models import User
+from valuecrm.sales.models import Stage
+
+# Kept by a reset: what migrations create (content types, permissions, the pipeline's stages).
+KEPT_TABLES = {"django_migrations", "django_content_type", "auth_permission",
+               Stage._meta.db_table}
+
+
+def holds_other_data() -> bool:
+    """True if the database has people or records the demo did not put there."""
+    if DemoRun.objects.exists():
+        return False
+    return (User.objects.exists() or Customer.all_objects.exists()
+            or Lead.all_objects.exists())
+
+
+def wipe_database() -> None:
+    """Empty every table except the ones migrations fill, as `flush` would, but without
+    re-creating content types (whose cached ids other code holds)."""
+    if connection.vendor == "postgresql":
+        # TRUNCATE refuses tables with deferred foreign-key checks still pending, as after
+        # a build earlier in the same transaction: run those checks now.
+        connection.check_constraints()
+    tables = [
+        table for table in connection.introspection.django_table_names(
+            only_existing=True, include_views=False
+        ) if table not in KEPT_TABLES
+    ]
+    statements = connection.ops.sql_flush(no_style(), tables, reset_sequences=True)
+    connection.ops.execute_sql_flush(statements)
+
+
+def build_demo(*, seed: int, scale: str, anchor: date, reset: bool = False,
+               progress: Callable[[int], None] = lambda n: None) -> DemoRun:
+    """Generate the demo company's two years of history, ending the day before `anchor`;
+    with `reset`, first delete what is there, in the same transaction.
+
+    The same seed, scale and anchor give the same data (see `queries.data_digest`)."""
+    started = time.monotonic()
+    with transaction.atomic():
+        if reset:
+            wipe_database()
+        rng = random.Random(seed)
+        fake = Faker("zh_CN")
+        fake.seed_instance(seed)
+        timeline = Timeline(anchor)
+        world = build_world(rng, fake, timeline)
+        sink = open_sink(SCALES[scale].batch)
+        Generator(rng=rng, fake=fake, timeline=timeline, world=world, sink=sink,
+                  scale=SCALES[scale]).run(progress)
+        counts = sink.finish()
+        counts["org.User"] = len(world.users)
+        return DemoRun.objects.create(
+            seed=seed, scale=scale, anchor_date=anchor, go_live_date=timeline.go_live,
+            built_at=timezone.now(), build_seconds=round(time.monotonic() - started, 1),
+            counts=counts, digest="" if scale == "large" else data_digest(),
+        )
