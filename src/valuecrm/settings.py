@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "valuecrm.sales",
     "valuecrm.api",
     "valuecrm.web",
+    "valuecrm.dataio",
 ]
 
 MIDDLEWARE = [
