@@ -72,25 +72,6 @@ def _mapping(text: str | None) -> dict[str, str]:
     return mapping
 
 
-@router.post("/imports/{kind}", response={200: ImportOut, 422: ImportOut},
-             operation_id="import_records",
-             summary="Import a CSV or XLSX file (422 when nothing was imported)")
-def create_import(
-    request, kind: str, file: File[UploadedFile], dry_run: Form[bool] = False,
-    skip_invalid: Form[bool] = False, on_duplicate: Form[str | None] = None,
-    mapping: Form[str | None] = None,
-):
-    options = ImportOptions(
-        dry_run=dry_run, skip_invalid=skip_invalid, on_duplicate=on_duplicate or None,
-        mapping=_mapping(mapping), file_name=file.name or "",
-    )
-    result: ImportResult = import_records(
-        actor=request.auth, kind=kind, source=file.file, options=options
-    )
-    job = ImportJob.objects.get(pk=result.job_id)
-    return (200 if result.ok else 422), _out(job, result.errors, result.error_count)
-
-
 def _read_report(job: ImportJob) -> tuple[list[RowError], int]:
     if not job.error_report or not Path(job.error_report).exists():
         return [], 0
@@ -120,6 +101,26 @@ def get_import_errors(request, pk: int):
     return FileResponse(Path(job.error_report).open("rb"), as_attachment=True,
                         filename=f"import-{job.pk}-errors.csv",
                         content_type="text/csv; charset=utf-8")
+
+
+# After the /imports/{int:pk} routes, which Django's resolver must try first.
+@router.post("/imports/{kind}", response={200: ImportOut, 422: ImportOut},
+             operation_id="import_records",
+             summary="Import a CSV or XLSX file (422 when nothing was imported)")
+def create_import(
+    request, kind: str, file: File[UploadedFile], dry_run: Form[bool] = False,
+    skip_invalid: Form[bool] = False, on_duplicate: Form[str | None] = None,
+    mapping: Form[str | None] = None,
+):
+    options = ImportOptions(
+        dry_run=dry_run, skip_invalid=skip_invalid, on_duplicate=on_duplicate or None,
+        mapping=_mapping(mapping), file_name=file.name or "",
+    )
+    result: ImportResult = import_records(
+        actor=request.auth, kind=kind, source=file.file, options=options
+    )
+    job = ImportJob.objects.get(pk=result.job_id)
+    return (200 if result.ok else 422), _out(job, result.errors, result.error_count)
 
 
 @router.get("/export/{kind}", operation_id="export_records",
