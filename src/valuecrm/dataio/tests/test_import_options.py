@@ -20,7 +20,8 @@ def test_gbk_file(org, channel, tmp_path, run_import):
     assert code == 0, err
     assert "gb18030" in out
     customer = Customer.objects.get(name="华东精密制造有限公司")
-    assert (customer.industry, customer.region, customer.phone) == ("制造业", "上海", "+862162345678")
+    assert (customer.industry, customer.region, customer.phone) == (
+        "制造业", "上海", "+862162345678")
     assert customer.channel == channel and customer.owner == org.rep_a
     assert Customer.objects.get(name="成都云图科技").owner == org.manager_a
 
@@ -89,12 +90,14 @@ def test_on_duplicate_update_and_create(org, channel, tmp_path, run_import):
     path = write_csv(tmp_path / "customers.csv", CUSTOMERS)
     assert run_import("customers", path, "--as", "manager_a")[0] == 0
     customer = Customer.objects.get(name="华东精密制造有限公司")
-    changed = write_csv(tmp_path / "changed.csv", [["公司名称", "行业"], ["华东精密制造", "汽车零部件"]])
+    changed = write_csv(tmp_path / "changed.csv", [
+        ["公司名称", "行业"], ["华东精密制造", "汽车零部件"]])
     code, _out, err = run_import("customers", changed, "--as", "manager_a",
                                  "--on-duplicate", "update")
     assert code == 0, err
     customer.refresh_from_db()
-    assert (customer.name, customer.industry, customer.region, customer.version) == ("华东精密制造", "汽车零部件", "上海", 2)
+    assert (customer.name, customer.industry, customer.region, customer.version) == (
+        "华东精密制造", "汽车零部件", "上海", 2)
     assert customer.history.first().history_user == org.manager_a
     code, _out, err = run_import("customers", changed, "--as", "manager_a",
                                  "--on-duplicate", "create")
@@ -112,14 +115,16 @@ def test_update_of_a_record_the_actor_cannot_change(org, records, tmp_path, run_
 
 
 def test_a_rep_cannot_give_records_outside_their_scope(org, tmp_path, run_import):
-    path = write_csv(tmp_path / "leads.csv", [["联系人", "负责人"], ["甲", "rep_a"], ["乙", "rep_b"]])
+    path = write_csv(tmp_path / "leads.csv", [
+        ["联系人", "负责人"], ["甲", "rep_a"], ["乙", "rep_b"]])
     code, _out, err = run_import("leads", path, "--as", "rep_a")
     assert code == 1 and "rep_b" in err
     assert not Lead.objects.filter(name__in=["甲", "乙"]).exists()
     # A manager may give leads to their own team, not to another team.
     code, _out, err = run_import("leads", path, "--as", "manager_a")
     assert code == 1
-    path = write_csv(tmp_path / "team.csv", [["联系人", "负责人"], ["甲", "rep_a"], ["乙", "rep_a2"]])
+    path = write_csv(tmp_path / "team.csv", [
+        ["联系人", "负责人"], ["甲", "rep_a"], ["乙", "rep_a2"]])
     assert run_import("leads", path, "--as", "manager_a")[0] == 0
 
 
@@ -132,7 +137,8 @@ def test_dry_run_writes_nothing(org, tmp_path, run_import):
 
 
 def test_products_are_admin_only(org, tmp_path, run_import):
-    path = write_csv(tmp_path / "p.csv", [["产品名称", "产品编码", "价格"], ["旗舰版", "FLAG-1", "¥12,000"]])
+    path = write_csv(tmp_path / "p.csv", [
+        ["产品名称", "产品编码", "价格"], ["旗舰版", "FLAG-1", "¥12,000"]])
     code, _out, err = run_import("products", path, "--as", "rep_a")
     assert code == 2
     assert run_import("products", path)[0] == 0
