@@ -125,8 +125,10 @@ def import_records(
     )
     report = ErrorReport(reports_dir() / f"{job.pk}-{kind}-errors.csv")
     run = _Run(actor, spec, options, report)
-    opened, size = (open_path(source) if isinstance(source, (str, Path)) else (None, None))
+    opened = size = None
     try:
+        if isinstance(source, (str, Path)):
+            opened, size = open_path(source)
         sheet = open_sheet(opened or source, size, name)
         job.file_format, job.encoding = sheet.file_format, sheet.encoding
         run.read(sheet)

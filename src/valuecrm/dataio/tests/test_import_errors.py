@@ -71,6 +71,11 @@ def test_empty_file_and_header_only_file(org, tmp_path, run_import):
     assert code == 1 and "no data rows" in report_rows(err)[0]["message"]
 
 
+def test_missing_file(org, tmp_path, run_import):
+    code, _out, err = run_import("leads", tmp_path / "nowhere.csv")
+    assert code == 1 and "nowhere.csv" in report_rows(err)[0]["message"]
+
+
 def test_malformed_xlsx(org, tmp_path, run_import):
     good = write_xlsx(tmp_path / "good.xlsx", [HEADER, ["张三", "甲", "13812345601", "", ""]])
     broken = tmp_path / "broken.xlsx"
