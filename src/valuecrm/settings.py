@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "valuecrm.api",
     "valuecrm.web",
     "valuecrm.demo",
+    "valuecrm.dataio",
 ]
 
 MIDDLEWARE = [

@@ -2,7 +2,17 @@
 
 from ninja import NinjaAPI
 
-from valuecrm.api import assignment, capture, crm, errors, notifications, org, pool, sales
+from valuecrm.api import (
+    assignment,
+    capture,
+    crm,
+    errors,
+    notifications,
+    org,
+    pool,
+    sales,
+)
+from valuecrm.api import dataio as dataio_api
 from valuecrm.api.auth import AUTH
 
 api = NinjaAPI(
@@ -25,3 +35,4 @@ api.add_router("", pool.router)
 api.add_router("", assignment.router)
 api.add_router("", capture.router)
 api.add_router("", notifications.router)
+api.add_router("", dataio_api.router)

@@ -1,0 +1,120 @@
+"""The database side of an import: batched duplicate lookups and bulk writes with history.
+
+Only `dataio.actions.import_records` calls these, inside its transaction, after every row
+was validated; they keep what the single-record actions keep (history naming the actor,
+a lead's assignment time, an opportunity's stage history, a contract's total).
+"""
+
+from itertools import islice
+
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from valuecrm.crm.models import Customer, Lead
+from valuecrm.sales.models import ContractLine, Opportunity, OpportunityStageChange, Stage
+
+LOOKUP_CHUNK = 500
+
+
+def key_column(key: tuple[str, ...]) -> str:
+    """The column a duplicate key is reported on (a composite key: its last part)."""
+    attr = key[-1]
+    return "name" if attr == "name_key" else attr.removesuffix("_id")
+
+
+def _chunks(items, size):
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+def existing_matches(model, batch, keys) -> dict[int, dict[tuple, tuple[int, ...]]]:
+    """Row number -> {key: pks of alive records with the same key}. All alive records are
+    searched, not only the actor's: a company already owned by a colleague is a duplicate
+    too (the caller decides how much of it to reveal)."""
+    found: dict[int, dict] = {}
+    for key in keys:
+        wanted = {c.keys[key]: c.row for c in batch if key in c.keys}
+        if not wanted:
+            continue
+        hits: dict[tuple, list[int]] = {}
+        for chunk in _chunks({value[0] for value in wanted}, LOOKUP_CHUNK):
+            rows = model.objects.filter(**{f"{key[0]}__in": chunk}).values_list(*key, "pk")
+            for *value, pk in rows:
+                if tuple(value) in wanted:
+                    hits.setdefault(tuple(value), []).append(pk)
+        for value, pks in hits.items():
+            found.setdefault(wanted[value], {})[key] = tuple(sorted(pks))
+    return found
+
+
+def visible_labels(actor, model, pks) -> dict[int, str]:
+    return {pk: str(obj) for pk, obj in model.objects.visible_to(actor).in_bulk(pks).items()}
+
+
+def editable(actor, model, pks) -> dict:
+    if not pks:
+        return {}
+    return model.objects.editable_by(actor).select_for_update().in_bulk(pks)
+
+
+def apply_changes(model, target, values: dict, now) -> set[str]:
+    """Set a row's cells on an existing record; the fields to write back."""
+    fields = set(values)
+    if model is Opportunity and "stage" in values and values["stage"].pk != target.stage_id:
+        target._import_from_stage = target.stage
+        target.stage_entered_at = now
+        target.closed_at = None if values["stage"].outcome == Stage.Outcome.OPEN else now
+        fields |= {"stage_entered_at", "closed_at"}
+    for name, value in values.items():
+        setattr(target, name, value)
+    if model is Customer and "name" in values:
+        fields.add("name_key")
+    return fields
+
+
+def create(actor, model, candidates, batch_size: int) -> None:
+    if not candidates:
+        return
+    objs = [c.obj for c in candidates]
+    if model is Lead:
+        # As create_lead: an owned lead counts as assigned from its creation.
+        for obj in objs:
+            if obj.owner_id and not obj.assigned_at:
+                obj.assigned_at = obj.created_at
+    bulk_create_with_history(objs, model, batch_size=batch_size, default_user=actor,
+                             default_change_reason=_("imported"))
+    if model is Opportunity:
+        OpportunityStageChange.objects.bulk_create(
+            [OpportunityStageChange(opportunity=o, from_stage=None, to_stage=o.stage,
+                                    changed_at=o.stage_entered_at, actor=actor) for o in objs],
+            batch_size=batch_size)
+    lines = []
+    for candidate in candidates:
+        if candidate.line is not None:
+            candidate.line.contract = candidate.obj
+            lines.append(candidate.line)
+    if lines:
+        bulk_create_with_history(lines, ContractLine, batch_size=batch_size, default_user=actor,
+                                 default_change_reason=_("imported"))
+
+
+def update(actor, model, pairs, fields: set[str], batch_size: int, now) -> None:
+    if not pairs:
+        return
+    objs = []
+    versioned = hasattr(model, "version")
+    for _candidate, target in pairs:
+        if versioned:
+            target.version += 1
+        target.updated_at = now
+        objs.append(target)
+    write = sorted(fields | {"updated_at"} | ({"version"} if versioned else set()))
+    bulk_update_with_history(objs, model, write, batch_size=batch_size, default_user=actor,
+                             default_change_reason=_("updated by import"))
+    moved = [o for o in objs if hasattr(o, "_import_from_stage")]
+    if moved:
+        OpportunityStageChange.objects.bulk_create(
+            [OpportunityStageChange(opportunity=o, from_stage=o._import_from_stage,
+                                    to_stage=o.stage, changed_at=now, actor=actor)
+             for o in moved], batch_size=batch_size)
