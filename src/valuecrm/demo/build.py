@@ -13,10 +13,11 @@ from datetime import date
 
 from django.core.management.color import no_style
 from django.db import connection, transaction
+from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
 from faker import Faker
 
-from valuecrm.crm.models import Customer, Lead
+from valuecrm.crm.models import Activity, Customer, Lead
 from valuecrm.demo.models import DemoRun
 from valuecrm.demo.params import SCALES
 from valuecrm.demo.queries import data_digest
@@ -56,6 +57,19 @@ def wipe_database() -> None:
     connection.ops.execute_sql_flush(statements)
 
 
+def record_last_activity() -> None:
+    """Customer.last_activity_at, which the pool's rules read, from the generated
+    activities: two set-based UPDATEs (on the customer, then through its deals)."""
+    direct = Activity.objects.filter(customer=OuterRef("pk")).order_by("-started_at")
+    Customer.all_objects.update(last_activity_at=Subquery(direct.values("started_at")[:1]))
+    via_deals = Activity.objects.filter(opportunity__customer=OuterRef("pk")).order_by(
+        "-started_at")
+    latest = Subquery(via_deals.values("started_at")[:1])
+    Customer.all_objects.annotate(deal_touch=latest).filter(
+        Q(last_activity_at__isnull=True) | Q(last_activity_at__lt=F("deal_touch"))
+    ).update(last_activity_at=latest)
+
+
 def build_demo(*, seed: int, scale: str, anchor: date, reset: bool = False,
                progress: Callable[[int], None] = lambda n: None) -> DemoRun:
     """Generate the demo company's two years of history, ending the day before `anchor`;
@@ -75,6 +89,7 @@ def build_demo(*, seed: int, scale: str, anchor: date, reset: bool = False,
         Generator(rng=rng, fake=fake, timeline=timeline, world=world, sink=sink,
                   scale=SCALES[scale]).run(progress)
         counts = sink.finish()
+        record_last_activity()
         counts["org.User"] = len(world.users)
         return DemoRun.objects.create(
             seed=seed, scale=scale, anchor_date=anchor, go_live_date=timeline.go_live,

@@ -175,6 +175,11 @@ ACCOUNT_TOUCH_DAYS = 5  # median days between touches of a customer with a live 
 LEGACY_CUSTOMER_SHARE = 0.03  # customers (per lead) already under contract before the history
 UPSELL_CHANCE = 0.2  # per contract year
 POOL_SHARE = 0.6  # stale prospects that were returned to the public pool
+# Each department's public pool and its recycle rules (kind, days).
+POOL_SETTINGS = {"daily_claim_limit": 10, "max_held": 150, "reclaim_cooldown_days": 30,
+                 "warn_days": 7}
+RECYCLE_RULES = [("no_activity", 90), ("not_won", 365)]
+MAX_OPEN_LEADS = 80  # per rep, for the departments' assignment rules
 
 SUBJECTS = {
     "call": ["电话沟通需求", "跟进方案反馈", "确认报价细节", "约访决策人", "回款提醒", "续约沟通"],

@@ -10,11 +10,13 @@ from datetime import timedelta
 from django.contrib.auth.hashers import make_password
 from faker import Faker
 
+from valuecrm.assignment.models import AssignmentRule
 from valuecrm.crm.models import Channel, Tag, TagGroup
 from valuecrm.demo import params
 from valuecrm.demo.params import ChannelSpec
 from valuecrm.demo.timeline import Timeline
 from valuecrm.org.models import OrgUnit, Role, User
+from valuecrm.pool.models import Pool, RecycleRule
 from valuecrm.sales.models import Product, Stage
 
 
@@ -34,6 +36,8 @@ class World:
     channels: list[tuple[ChannelSpec, Channel]] = field(default_factory=list)
     products: dict[str, Product] = field(default_factory=dict)
     tags: dict[str, Tag] = field(default_factory=dict)
+    pools: dict[str, Pool] = field(default_factory=dict)  # department code -> its pool
+    department_of: dict[int, str] = field(default_factory=dict)  # user id -> department code
     open_stages: list[Stage] = field(default_factory=list)
     won_stage: Stage | None = None
     lost_stage: Stage | None = None
@@ -59,6 +63,18 @@ def build_world(rng: random.Random, fake: Faker, timeline: Timeline) -> World:
     return world
 
 
+def _build_sales_operations(world: World, department: OrgUnit, code: str) -> None:
+    """Each department has a public pool with the two usual recycle rules, and a rule that
+    spreads new unowned leads over its reps in turn."""
+    pool = Pool.objects.create(name=f"{department.name}公海", unit=department,
+                               **params.POOL_SETTINGS)
+    for kind, days in params.RECYCLE_RULES:
+        RecycleRule.objects.create(pool=pool, kind=kind, days=days)
+    AssignmentRule.objects.create(name=f"{department.name}轮询", unit=department,
+                                  max_open_leads=params.MAX_OPEN_LEADS)
+    world.pools[code] = pool
+
+
 def _load_stages(world: World) -> None:
     stages = list(Stage.objects.filter(is_active=True).order_by("position", "id"))
     world.open_stages = [s for s in stages if s.outcome == Stage.Outcome.OPEN]
@@ -82,6 +98,7 @@ def _build_org(world: World, rng: random.Random, fake: Faker, timeline: Timeline
         department = OrgUnit.objects.create(
             name=dept_name, kind=OrgUnit.Kind.DEPARTMENT, parent=company
         )
+        _build_sales_operations(world, department, dept_code)
         head = User(username=f"{dept_code}-head", role=Role.DEPARTMENT_HEAD, unit=department)
         people.append((head, None))
         for team_name, team_code in teams:
@@ -107,3 +124,4 @@ def _build_org(world: World, rng: random.Random, fake: Faker, timeline: Timeline
         if dept is not None:
             rep = Rep(world.users[user.username], dept, round(rng.uniform(0.75, 1.25), 3))
             world.reps_by_department.setdefault(dept, []).append(rep)
+            world.department_of[rep.user.pk] = dept

@@ -289,6 +289,8 @@ class Generator(DealsMixin):
             industry=profile.industry, region=profile.region, channel=profile.channel,
             phone=profile.phone, email=profile.email, lifecycle_stage=lifecycle,
             owner=None if in_pool else account.owner, created_at=since,
+            pool=self.world.pools.get(self.world.department_of.get(account.owner.pk)),
+            owned_since=None if in_pool else since,
         )
         features = [name for name, _color in params.TAGS["客户特征"]]
         tags = [params.GRADE_BY_TIER[account.tier], *rng.sample(features, rng.randint(0, 2))]
