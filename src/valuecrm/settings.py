@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "valuecrm.crm",
     "valuecrm.sales",
     "valuecrm.api",
+    "valuecrm.metrics",
     "valuecrm.web",
 ]
 
