@@ -3,6 +3,7 @@
 from ninja import NinjaAPI
 
 from valuecrm.api import crm, errors, org, sales
+from valuecrm.api import metrics as metrics_api
 from valuecrm.api.auth import AUTH
 
 api = NinjaAPI(
@@ -21,3 +22,4 @@ errors.install(api)
 api.add_router("", org.router)
 api.add_router("", crm.router)
 api.add_router("", sales.router)
+api.add_router("", metrics_api.router)

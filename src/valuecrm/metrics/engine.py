@@ -81,7 +81,9 @@ class Engine:
         qs = scoped_queryset(metric.model, metric.time_field, ctx,
                              compile_filter(metric.filter, metric.exclude))
         rows = _grouped(qs, metric.model, metric.time_field, ctx, {"value": aggregate(metric)})
-        return {key: _number(row["value"]) for key, row in rows.items()}
+        empty = Decimal(0) if metric.additive else None
+        return {key: _number(row["value"]) if row["value"] is not None else empty
+                for key, row in rows.items()}
 
     def _conversion(self, metric: ConversionMetric, ctx: Ctx) -> Series:
         qs = scoped_queryset(metric.model, metric.time_field, ctx,

@@ -1,0 +1,71 @@
+"""API of the metric engine: the catalog, values of a metric, and the records behind one."""
+
+from datetime import date
+
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema
+
+from valuecrm.core.errors import ValidationError
+from valuecrm.metrics import queries
+
+router = Router(tags=["metrics"])
+DRILL_LIMIT = 500
+
+
+def parse_pairs(items: list[str], name: str) -> dict:
+    """`dim:value` strings as a mapping."""
+    pairs = {}
+    for item in items:
+        dim, sep, value = item.partition(":")
+        if not sep or not dim:
+            raise ValidationError({name: [_("Write %(name)s as dimension:value.") % {
+                "name": name}]})
+        pairs[dim] = int(value) if value.isdigit() else value
+    return pairs
+
+
+def split(values: list[str]) -> tuple[str, ...]:
+    return tuple(v for item in values for v in item.split(",") if v)
+
+
+class ValuesQuery(Schema):
+    start: date = Field(..., alias="from")
+    end: date = Field(..., alias="to")
+    grain: str | None = None
+    by: list[str] = Field(default_factory=list, description="Dimensions, comma-separated")
+    filter: list[str] = Field(default_factory=list, description="dimension:value")
+    compare: str | None = Field(None, description="previous or year")
+
+
+@router.get("/metrics", summary="The metric catalog")
+def list_metrics(request):
+    return {"items": queries.list_metrics()}
+
+
+@router.get("/metrics/{key}/values", summary="A metric by period and dimensions")
+def metric_values(request, key: str, q: Query[ValuesQuery]):
+    result = queries.metric_values(
+        user=request.auth, key=key, start=q.start, end=q.end, grain=q.grain,
+        by=split(q.by), filters=parse_pairs(q.filter, "filter"), compare=q.compare)
+    return queries.jsonable(result)
+
+
+class RecordsQuery(Schema):
+    start: date = Field(..., alias="from")
+    end: date = Field(..., alias="to")
+    grain: str | None = None
+    period: date | None = Field(None, description="Start of one period (with grain)")
+    dim: list[str] = Field(default_factory=list, description="dimension:value of the cell")
+    filter: list[str] = Field(default_factory=list)
+    part: str | None = Field(None, description="numerator/denominator of a ratio, or "
+                                               "converted for a conversion")
+    limit: int = Field(100, ge=1, le=DRILL_LIMIT)
+
+
+@router.get("/metrics/{key}/records", summary="The records behind one number (drill-down)")
+def metric_records(request, key: str, q: Query[RecordsQuery]):
+    model, qs = queries.drill_down(
+        user=request.auth, key=key, start=q.start, end=q.end, grain=q.grain, period=q.period,
+        dims=parse_pairs(q.dim, "dim"), filters=parse_pairs(q.filter, "filter"), part=q.part)
+    return {"model": model._meta.label, "count": qs.count(),
+            "items": [{"id": obj.pk, "label": str(obj)} for obj in qs.order_by("pk")[:q.limit]]}

@@ -1,0 +1,129 @@
+"""The `tree` and `funnel` subcommands of `valuecrm metrics` (parsers and runners)."""
+
+import json
+import re
+from datetime import date, datetime, time, timedelta
+
+from django.core.management.base import CommandError
+from django.utils import timezone
+
+from valuecrm.metrics import funnels
+from valuecrm.metrics.periods import Span, add
+from valuecrm.metrics.queries import jsonable
+from valuecrm.metrics.trees import explain_tree
+
+_PERIOD = re.compile(r"^(\d{4})(?:-(?:(\d{2})|Q([1-4])))?$")
+
+
+def parse_period(text: str) -> Span:
+    """2025, 2025-03, 2025-Q1, or FROM..TO (ISO dates, inclusive)."""
+    if ".." in text:
+        start, end = text.split("..", 1)
+        return Span(date.fromisoformat(start), date.fromisoformat(end))
+    match = _PERIOD.match(text.strip())
+    if not match:
+        raise CommandError(f"Not a period: {text!r} (2025, 2025-03, 2025-Q1 or A..B).")
+    year, month, quarter = match.groups()
+    if month:
+        start, grain = date(int(year), int(month), 1), "month"
+    elif quarter:
+        start, grain = date(int(year), 3 * int(quarter) - 2, 1), "quarter"
+    else:
+        start, grain = date(int(year), 1, 1), "year"
+    return Span(start, add(start, grain, 1) - timedelta(days=1))
+
+
+def add_tree_parser(sub):
+    tree = sub.add_parser("tree", help="A metric tree between two periods, with attribution.")
+    tree.add_argument("key")
+    tree.add_argument("--period", required=True, help="2025-03, 2025-Q1, 2025 or A..B")
+    tree.add_argument("--compare", required=True, help="The period to compare with")
+    tree.add_argument("--org", type=int, help="Org unit id (for split trees and filtering)")
+    tree.add_argument("--as", dest="username")
+    tree.add_argument("--format", choices=["table", "json"], default="table")
+
+
+def add_funnel_parser(sub):
+    funnel = sub.add_parser("funnel", help="A funnel over an event log (CSV).")
+    funnel.add_argument("--events", required=True, help="CSV file")
+    funnel.add_argument("--entity", required=True, help="Column of the entity id")
+    funnel.add_argument("--event", required=True, help="Column of the event name")
+    funnel.add_argument("--time", required=True, help="Column of the event time")
+    funnel.add_argument("--steps", required=True, help='"A,B,C"')
+    funnel.add_argument("--window", required=True, help="e.g. 14d, 12h")
+    funnel.add_argument("--order", choices=["ordered", "strict"], default="ordered")
+    funnel.add_argument("--from", dest="start", type=date.fromisoformat)
+    funnel.add_argument("--to", dest="end", type=date.fromisoformat)
+    funnel.add_argument("--format", choices=["table", "json"], default="table")
+
+
+def run_tree(command, options):
+    from valuecrm.metrics.management.commands.metrics import acting_user
+
+    user = acting_user(options.get("username"))
+    result = jsonable(_floats(explain_tree(
+        user=user, key=options["key"], before=parse_period(options["compare"]),
+        after=parse_period(options["period"]), org=options.get("org"))))
+    if options["format"] == "json":
+        command.stdout.write(json.dumps(result, ensure_ascii=False, indent=2))
+        return
+    command.stdout.write(f"{result['label']['zh']} / {result['label']['en']}: "
+                         f"{result['before']['from']}..{result['before']['to']} -> "
+                         f"{result['after']['from']}..{result['after']['to']}")
+
+    def show(node, depth):
+        share = node.get("contribution")
+        command.stdout.write(
+            f"{'  ' * depth}{node['label'] or node['metric']}: {_n(node['before'])} -> "
+            f"{_n(node['after'])}" + ("" if share is None and depth == 0 else
+                                     f"   contribution {_n(share, sign=True)}"))
+        for child in node["children"]:
+            show(child, depth + 1)
+
+    show(result["root"], 0)
+    if result["levers"]:
+        command.stdout.write(result["levers"]["summary"])
+
+
+def _floats(value):
+    from fractions import Fraction
+
+    if isinstance(value, Fraction):
+        return float(value)
+    if isinstance(value, dict):
+        return {k: _floats(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_floats(v) for v in value]
+    return value
+
+
+def _n(value, sign=False):
+    if value is None:
+        return "—"
+    return f"{value:+,.4f}" if sign else f"{value:,.4f}"
+
+
+def run_funnel(command, options):
+    tz = timezone.get_current_timezone()
+
+    def bound(day, extra):
+        return timezone.make_aware(datetime.combine(day + timedelta(days=extra), time.min),
+                                   tz) if day else None
+
+    try:
+        events = funnels.read_events(options["events"], options["entity"], options["event"],
+                                     options["time"])
+    except OSError as exc:
+        raise CommandError(f"Cannot read {options['events']}: {exc.strerror}") from None
+    steps = [s.strip() for s in options["steps"].split(",") if s.strip()]
+    result = funnels.event_funnel(events, steps, funnels.parse_window(options["window"]),
+                                  options["order"], bound(options["start"], 0),
+                                  bound(options["end"], 1))
+    if options["format"] == "json":
+        command.stdout.write(json.dumps(result, ensure_ascii=False, indent=2))
+        return
+    for row in result["steps"]:
+        rate = row["conversion_from_start"]
+        command.stdout.write(
+            f"{row['step']}\t{row['count']}\t{'' if rate is None else f'{rate:.1%}'}\t"
+            f"mean {row['mean_seconds'] or '—'} s\tmedian {row['median_seconds'] or '—'} s")
