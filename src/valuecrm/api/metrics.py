@@ -7,6 +7,8 @@ from ninja import Field, Query, Router, Schema
 
 from valuecrm.core.errors import ValidationError
 from valuecrm.metrics import queries
+from valuecrm.metrics.periods import parse_period
+from valuecrm.metrics.trees import as_floats, explain_tree
 
 router = Router(tags=["metrics"])
 DRILL_LIMIT = 500
@@ -69,3 +71,17 @@ def metric_records(request, key: str, q: Query[RecordsQuery]):
         dims=parse_pairs(q.dim, "dim"), filters=parse_pairs(q.filter, "filter"), part=q.part)
     return {"model": model._meta.label, "count": qs.count(),
             "items": [{"id": obj.pk, "label": str(obj)} for obj in qs.order_by("pk")[:q.limit]]}
+
+
+class TreeQuery(Schema):
+    period: str = Field(..., description="2025-03, 2025-Q1, 2025 or FROM..TO")
+    compare: str = Field(..., description="The period to compare with, same forms")
+    org: int | None = Field(None, description="Org unit id (split trees, filtering)")
+
+
+@router.get("/metric-trees/{key}", summary="A metric tree between two periods, with the "
+                                          "contribution of each child (Shapley values)")
+def metric_tree(request, key: str, q: Query[TreeQuery]):
+    result = explain_tree(user=request.auth, key=key, before=parse_period(q.compare),
+                          after=parse_period(q.period), org=q.org)
+    return queries.jsonable(as_floats(result))

@@ -1,36 +1,15 @@
 """The `tree` and `funnel` subcommands of `valuecrm metrics` (parsers and runners)."""
 
 import json
-import re
 from datetime import date, datetime, time, timedelta
 
 from django.core.management.base import CommandError
 from django.utils import timezone
 
 from valuecrm.metrics import funnels
-from valuecrm.metrics.periods import Span, add
+from valuecrm.metrics.periods import parse_period
 from valuecrm.metrics.queries import jsonable
-from valuecrm.metrics.trees import explain_tree
-
-_PERIOD = re.compile(r"^(\d{4})(?:-(?:(\d{2})|Q([1-4])))?$")
-
-
-def parse_period(text: str) -> Span:
-    """2025, 2025-03, 2025-Q1, or FROM..TO (ISO dates, inclusive)."""
-    if ".." in text:
-        start, end = text.split("..", 1)
-        return Span(date.fromisoformat(start), date.fromisoformat(end))
-    match = _PERIOD.match(text.strip())
-    if not match:
-        raise CommandError(f"Not a period: {text!r} (2025, 2025-03, 2025-Q1 or A..B).")
-    year, month, quarter = match.groups()
-    if month:
-        start, grain = date(int(year), int(month), 1), "month"
-    elif quarter:
-        start, grain = date(int(year), 3 * int(quarter) - 2, 1), "quarter"
-    else:
-        start, grain = date(int(year), 1, 1), "year"
-    return Span(start, add(start, grain, 1) - timedelta(days=1))
+from valuecrm.metrics.trees import as_floats, explain_tree
 
 
 def add_tree_parser(sub):
@@ -61,7 +40,7 @@ def run_tree(command, options):
     from valuecrm.metrics.management.commands.metrics import acting_user
 
     user = acting_user(options.get("username"))
-    result = jsonable(_floats(explain_tree(
+    result = jsonable(as_floats(explain_tree(
         user=user, key=options["key"], before=parse_period(options["compare"]),
         after=parse_period(options["period"]), org=options.get("org"))))
     if options["format"] == "json":
@@ -83,18 +62,6 @@ def run_tree(command, options):
     show(result["root"], 0)
     if result["levers"]:
         command.stdout.write(result["levers"]["summary"])
-
-
-def _floats(value):
-    from fractions import Fraction
-
-    if isinstance(value, Fraction):
-        return float(value)
-    if isinstance(value, dict):
-        return {k: _floats(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_floats(v) for v in value]
-    return value
 
 
 def _n(value, sign=False):

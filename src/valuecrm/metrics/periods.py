@@ -1,8 +1,11 @@
 """Calendar periods: truncation to a grain, shifting by whole periods, spans of dates."""
 
 import calendar
+import re
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+
+from valuecrm.core.errors import ValidationError
 
 GRAINS = ("day", "week", "month", "quarter", "year")
 
@@ -75,3 +78,28 @@ class Span:
             return replace(self, grain=None)
         end = add(key, self.grain, 1) - timedelta(days=1)
         return Span(max(key, self.start), min(end, self.end), None)
+
+
+_PERIOD = re.compile(r"^(\d{4})(?:-(?:(\d{2})|Q([1-4])))?$")
+
+
+def parse_period(text: str) -> Span:
+    """2025, 2025-03, 2025-Q1, or FROM..TO (ISO dates, inclusive)."""
+    if ".." in text:
+        start, end = text.split("..", 1)
+        try:
+            return Span(date.fromisoformat(start), date.fromisoformat(end))
+        except ValueError:
+            raise ValidationError({"period": [f"Not a date range: {text!r}."]}) from None
+    match = _PERIOD.match(text.strip())
+    if not match:
+        raise ValidationError({"period": [
+            f"Not a period: {text!r} (2025, 2025-03, 2025-Q1 or A..B)."]})
+    year, month, quarter = match.groups()
+    if month:
+        start, grain = date(int(year), int(month), 1), "month"
+    elif quarter:
+        start, grain = date(int(year), 3 * int(quarter) - 2, 1), "quarter"
+    else:
+        start, grain = date(int(year), 1, 1), "year"
+    return Span(start, add(start, grain, 1) - timedelta(days=1))

@@ -176,3 +176,14 @@ def _levers(tree, root) -> dict | None:
 
 def _span(span: Span) -> dict:
     return {"from": span.start.isoformat(), "to": span.end.isoformat()}
+
+
+def as_floats(value):
+    """The result with exact fractions turned into floats, for JSON and tables."""
+    if isinstance(value, Fraction):
+        return float(value)
+    if isinstance(value, dict):
+        return {k: as_floats(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [as_floats(v) for v in value]
+    return value

@@ -74,3 +74,13 @@ def test_tree_command_prints_the_attribution(book, org):
     call_command("metrics", "tree", "contract_amount_drivers", "--period", "2025-02",
                  "--compare", "2025-01", stdout=out)
     assert "contribution -52,500" in out.getvalue()
+
+
+def test_tree_api(book, org, api):
+    response = api(org.admin).get("/metric-trees/contract_amount_drivers",
+                                  period="2025-02", compare="2025-01")
+    assert response.status_code == 200
+    assert response.json()["levers"]["moved_most"] == "avg_contract_size"
+    bad = api(org.admin).get("/metric-trees/contract_amount_drivers", period="soon",
+                             compare="2025-01")
+    assert bad.status_code == 422
