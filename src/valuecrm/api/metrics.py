@@ -85,3 +85,22 @@ def metric_tree(request, key: str, q: Query[TreeQuery]):
     result = explain_tree(user=request.auth, key=key, before=parse_period(q.compare),
                           after=parse_period(q.period), org=q.org)
     return queries.jsonable(as_floats(result))
+
+
+class FunnelQuery(Schema):
+    start: date = Field(..., alias="from")
+    end: date = Field(..., alias="to")
+    grain: str | None = None
+    by: list[str] = Field(default_factory=list)
+    filter: list[str] = Field(default_factory=list, description="dimension:value")
+    mode: str = Field("cohort", description="cohort or period")
+    window_days: int = 90
+
+
+@router.get("/funnels/crm", summary="Lead -> opportunity -> won -> paid, by group")
+def crm_funnel(request, q: Query[FunnelQuery]):
+    from valuecrm.metrics.crm_funnel import crm_funnel as run
+
+    return queries.jsonable(run(
+        user=request.auth, start=q.start, end=q.end, grain=q.grain, by=split(q.by),
+        filters=parse_pairs(q.filter, "filter"), window_days=q.window_days, mode=q.mode))

@@ -23,16 +23,23 @@ def add_tree_parser(sub):
 
 
 def add_funnel_parser(sub):
-    funnel = sub.add_parser("funnel", help="A funnel over an event log (CSV).")
-    funnel.add_argument("--events", required=True, help="CSV file")
-    funnel.add_argument("--entity", required=True, help="Column of the entity id")
-    funnel.add_argument("--event", required=True, help="Column of the event name")
-    funnel.add_argument("--time", required=True, help="Column of the event time")
-    funnel.add_argument("--steps", required=True, help='"A,B,C"')
-    funnel.add_argument("--window", required=True, help="e.g. 14d, 12h")
+    funnel = sub.add_parser(
+        "funnel", help="A funnel over an event log (--events CSV), or without --events the "
+                       "CRM's lead -> opportunity -> won -> paid funnel.")
+    funnel.add_argument("--events", help="CSV file of events")
+    funnel.add_argument("--entity", help="Column of the entity id")
+    funnel.add_argument("--event", help="Column of the event name")
+    funnel.add_argument("--time", help="Column of the event time")
+    funnel.add_argument("--steps", help='"A,B,C"')
+    funnel.add_argument("--window", help="e.g. 14d, 12h (CRM funnel: default 90d)")
     funnel.add_argument("--order", choices=["ordered", "strict"], default="ordered")
     funnel.add_argument("--from", dest="start", type=date.fromisoformat)
     funnel.add_argument("--to", dest="end", type=date.fromisoformat)
+    funnel.add_argument("--mode", choices=["cohort", "period"], default="cohort",
+                        help="CRM funnel: follow the leads created (cohort) or count events")
+    funnel.add_argument("--by", action="append", default=[], help="CRM funnel dimension")
+    funnel.add_argument("--grain", choices=["day", "week", "month", "quarter", "year"])
+    funnel.add_argument("--as", dest="username")
     funnel.add_argument("--format", choices=["table", "json"], default="table")
 
 
@@ -71,6 +78,12 @@ def _n(value, sign=False):
 
 
 def run_funnel(command, options):
+    if not options["events"]:
+        return _run_crm_funnel(command, options)
+    missing = [f"--{name}" for name in ("entity", "event", "time", "steps", "window")
+               if not options[name]]
+    if missing:
+        raise CommandError(f"An event-log funnel needs {', '.join(missing)}.")
     tz = timezone.get_current_timezone()
 
     def bound(day, extra):
@@ -86,11 +99,35 @@ def run_funnel(command, options):
     result = funnels.event_funnel(events, steps, funnels.parse_window(options["window"]),
                                   options["order"], bound(options["start"], 0),
                                   bound(options["end"], 1))
+    _write_funnel(command, options, [{"steps": result["steps"]}], result)
+
+
+def _run_crm_funnel(command, options):
+    from valuecrm.metrics.crm_funnel import crm_funnel
+    from valuecrm.metrics.management.commands.metrics import acting_user
+
+    if not options["start"] or not options["end"]:
+        raise CommandError("The CRM funnel needs --from and --to.")
+    window = funnels.parse_window(options["window"] or "90d")
+    result = crm_funnel(
+        user=acting_user(options.get("username")), start=options["start"],
+        end=options["end"], grain=options["grain"],
+        by=[b for v in options["by"] for b in v.split(",")], mode=options["mode"],
+        window_days=max(1, window.days))
+    _write_funnel(command, options, result["groups"], result)
+
+
+def _write_funnel(command, options, groups, result):
     if options["format"] == "json":
-        command.stdout.write(json.dumps(result, ensure_ascii=False, indent=2))
+        command.stdout.write(json.dumps(jsonable(result), ensure_ascii=False, indent=2))
         return
-    for row in result["steps"]:
-        rate = row["conversion_from_start"]
-        command.stdout.write(
-            f"{row['step']}\t{row['count']}\t{'' if rate is None else f'{rate:.1%}'}\t"
-            f"mean {row['mean_seconds'] or '—'} s\tmedian {row['median_seconds'] or '—'} s")
+    for group in groups:
+        heading = " ".join(filter(None, [group.get("period")] + [
+            d["label"] for d in group.get("dims", {}).values()]))
+        if heading:
+            command.stdout.write(heading)
+        for row in group["steps"]:
+            rate = row["conversion_from_start"]
+            command.stdout.write(
+                f"  {row['step']}\t{row['count']}\t{'' if rate is None else f'{rate:.1%}'}\t"
+                f"mean {_n(row['mean_seconds'])} s\tmedian {_n(row['median_seconds'])} s")

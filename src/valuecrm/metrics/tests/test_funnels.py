@@ -88,3 +88,69 @@ def test_olist_marketing_funnel(db, tmp_path):
                    if k in mql and timedelta(0) <= t - mql[k] <= timedelta(days=90))
     assert counts(result) == [len(mql), expected]
     assert 0 < expected < len(won)
+
+
+@pytest.fixture
+def paid_book(book):
+    """C1 belongs to O1 (won 2025-02-01 10:00) and is paid again on 2025-02-10."""
+    from datetime import date
+    from decimal import Decimal
+
+    from valuecrm.sales.models import Contract, Payment
+
+    c1 = book.contracts["c1"]
+    Contract.objects.filter(pk=c1.pk).update(opportunity=book.opportunities["o1"])
+    Payment.objects.create(contract=c1, received_date=date(2025, 2, 10),
+                           amount=Decimal(20000))
+    return book
+
+
+def crm(user, **kwargs):
+    from datetime import date
+
+    from valuecrm.metrics.crm_funnel import crm_funnel
+
+    return crm_funnel(user=user, start=date(2025, 1, 1), end=date(2025, 3, 31), **kwargs)
+
+
+def test_crm_cohort_funnel(paid_book, org):
+    [group] = crm(org.admin)["groups"]
+    steps = {s["step"]: s for s in group["steps"]}
+    assert [s["count"] for s in group["steps"]] == [4, 2, 1, 1]
+    # L1 converted after 5 days, L3 after 47 days.
+    assert steps["opportunity"]["mean_seconds"] == 26 * 86400
+    assert steps["opportunity"]["median_seconds"] == 26 * 86400
+    assert steps["opportunity"]["p90_seconds"] == pytest.approx((5 + 0.9 * 42) * 86400)
+    assert steps["won"]["median_seconds"] == 22 * 86400
+    # Won 2025-02-01 10:00 Shanghai (02:00 UTC); paid on 2025-02-10 (midnight UTC).
+    assert steps["paid"]["mean_seconds"] == 9 * 86400 - 2 * 3600
+    assert steps["won"]["conversion_from_previous"] == 0.5
+    # With a 30-day window L3's conversion (47 days) and L1's payment (36 days) are late.
+    [short] = crm(org.admin, window_days=30)["groups"]
+    assert [s["count"] for s in short["steps"]] == [4, 1, 1, 0]
+
+
+def test_crm_funnel_by_channel_month_and_scope(paid_book, org, channel):
+    groups = crm(org.admin, by=["channel"], grain="month")["groups"]
+    counts = {(g["period"], g["dims"]["channel"]["label"]): [s["count"] for s in g["steps"]]
+              for g in groups}
+    assert counts[("2025-01-01", channel.name)] == [1, 1, 1, 1]
+    assert counts[("2025-02-01", "(not set)")] == [1, 1, 0, 0]
+    [mine] = crm(org.rep_b)["groups"]
+    assert [s["count"] for s in mine["steps"]] == [1, 1, 0, 0]
+
+
+def test_crm_period_funnel_and_interfaces(paid_book, org, api):
+    [group] = crm(org.admin, mode="period")["groups"]
+    assert [s["count"] for s in group["steps"]] == [4, 2, 1, 1]
+    out = StringIO()
+    call_command("metrics", "funnel", "--from", "2025-01-01", "--to", "2025-03-31",
+                 "--format", "json", stdout=out)
+    assert [s["count"] for s in json.loads(out.getvalue())["groups"][0]["steps"]] == [
+        4, 2, 1, 1]
+    response = api(org.admin).get("/funnels/crm", **{"from": "2025-01-01",
+                                                     "to": "2025-03-31", "by": "team"})
+    assert response.status_code == 200 and len(response.json()["groups"]) == 3
+    bad = api(org.admin).get("/funnels/crm", **{"from": "2025-01-01", "to": "2025-03-31",
+                                                "by": "product"})
+    assert bad.status_code == 422
