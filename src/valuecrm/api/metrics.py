@@ -1,12 +1,13 @@
 """API of the metric engine: the catalog, values of a metric, and the records behind one."""
 
 from datetime import date
+from decimal import Decimal
 
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from valuecrm.core.errors import ValidationError
-from valuecrm.metrics import queries
+from valuecrm.metrics import actions, queries, targets
 from valuecrm.metrics.periods import parse_period
 from valuecrm.metrics.trees import as_floats, explain_tree
 
@@ -104,3 +105,30 @@ def crm_funnel(request, q: Query[FunnelQuery]):
     return queries.jsonable(run(
         user=request.auth, start=q.start, end=q.end, grain=q.grain, by=split(q.by),
         filters=parse_pairs(q.filter, "filter"), window_days=q.window_days, mode=q.mode))
+
+
+class TargetIn(Schema):
+    metric: str
+    period: str = Field(..., description="2025-03, 2025-Q1, 2025 or FROM..TO")
+    value: Decimal
+    unit: int | None = None
+    user: int | None = None
+
+
+@router.post("/metric-targets", summary="Set the target of a unit or a person")
+def set_target(request, payload: TargetIn):
+    span = parse_period(payload.period)
+    target = actions.set_target(actor=request.auth, metric_key=payload.metric,
+                                start=span.start, end=span.end, value=payload.value,
+                                unit_id=payload.unit, user_id=payload.user)
+    return {"id": target.pk, "metric": target.metric_key, "unit": target.unit_id,
+            "user": target.user_id, "from": target.start, "to": target.end,
+            "value": float(target.value)}
+
+
+@router.get("/metric-targets/{key}/report",
+            summary="Targets, actuals, run-rate forecast, cascade checks, who is behind")
+def target_report(request, key: str, period: str, unit: int | None = None):
+    span = parse_period(period)
+    return queries.jsonable(targets.target_report(
+        user=request.auth, metric_key=key, start=span.start, end=span.end, unit_id=unit))

@@ -41,6 +41,7 @@ def add_funnel_parser(sub):
     funnel.add_argument("--grain", choices=["day", "week", "month", "quarter", "year"])
     funnel.add_argument("--as", dest="username")
     funnel.add_argument("--format", choices=["table", "json"], default="table")
+    add_target_parser(sub)
 
 
 def run_tree(command, options):
@@ -131,3 +132,57 @@ def _write_funnel(command, options, groups, result):
             command.stdout.write(
                 f"  {row['step']}\t{row['count']}\t{'' if rate is None else f'{rate:.1%}'}\t"
                 f"mean {_n(row['mean_seconds'])} s\tmedian {_n(row['median_seconds'])} s")
+
+
+def add_target_parser(sub):
+    target = sub.add_parser("target", help="Set targets; report attainment and who is behind.")
+    actions = target.add_subparsers(dest="target_action", required=True)
+    setter = actions.add_parser("set", help="Set the target of a unit or a person.")
+    setter.add_argument("key")
+    setter.add_argument("--period", required=True, help="2025-03, 2025-Q1, 2025 or A..B")
+    setter.add_argument("--value", required=True)
+    who = setter.add_mutually_exclusive_group(required=True)
+    who.add_argument("--unit", type=int, help="Org unit id")
+    who.add_argument("--user", help="Username")
+    setter.add_argument("--as", dest="username")
+    report = actions.add_parser("report", help="Targets, actuals, forecast, cascade checks.")
+    report.add_argument("key")
+    report.add_argument("--period", required=True)
+    report.add_argument("--unit", type=int)
+    report.add_argument("--as", dest="username")
+    report.add_argument("--format", choices=["table", "json"], default="table")
+
+
+def run_target(command, options):
+    from valuecrm.metrics.actions import set_target
+    from valuecrm.metrics.management.commands.metrics import acting_user
+    from valuecrm.metrics.targets import target_report
+
+    actor = acting_user(options.get("username"))
+    span = parse_period(options["period"])
+    if options["target_action"] == "set":
+        user_id = acting_user(options["user"]).pk if options["user"] else None
+        target = set_target(actor=actor, metric_key=options["key"], start=span.start,
+                            end=span.end, value=options["value"], unit_id=options["unit"],
+                            user_id=user_id)
+        command.stdout.write(f"Target set: {target} = {target.value}")
+        return
+    result = jsonable(target_report(user=actor, metric_key=options["key"], start=span.start,
+                                    end=span.end, unit_id=options["unit"]))
+    if options["format"] == "json":
+        command.stdout.write(json.dumps(result, ensure_ascii=False, indent=2))
+        return
+
+    def show(node, depth):
+        cascade = node["cascade"]
+        note = "" if not cascade or cascade["adds_up"] else (
+            f"   children add up to {_n(cascade['children_sum'])}")
+        rate = node["attainment"]
+        command.stdout.write(
+            f"{'  ' * depth}{node['label']}: actual {_n(node['actual'])} / target "
+            f"{_n(node['target'])} = {'—' if rate is None else f'{rate:.1%}'}, forecast "
+            f"{_n(node['forecast'])}{'  BEHIND' if node['behind'] else ''}{note}")
+        for child in node["children"]:
+            show(child, depth + 1)
+
+    show(result["root"], 0)

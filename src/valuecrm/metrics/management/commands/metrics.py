@@ -22,7 +22,8 @@ def _date(text):
 
 
 class Command(BaseCommand):
-    help = "List metrics, show their values, explain a metric tree, run a funnel."
+    help = ("List metrics, show their values, explain a metric tree, run a funnel, set and "
+            "report targets.")
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
@@ -51,7 +52,8 @@ class Command(BaseCommand):
                 return self._list(options["format"])
             if action == "show":
                 return self._show(options)
-            handler = {"tree": cli.run_tree, "funnel": cli.run_funnel}[action]
+            handler = {"tree": cli.run_tree, "funnel": cli.run_funnel,
+                       "target": cli.run_target}[action]
             return handler(self, options)
         except (CatalogError, ValueError) as exc:
             raise CommandError(str(exc)) from None
