@@ -74,10 +74,10 @@ def filter_q(model_label: str, dimension: str, value) -> Q:
             return Q(pk__in=[])
         return Q(**{f"{owner}__unit__path__startswith": unit.path})
     path = MODEL_PATHS[model_label][dimension]
-    if value in (None, "", "none"):
-        return Q(**{f"{path}__isnull": True}) | Q(**{path: ""}) if _is_text(
-            model_label, path) else Q(**{f"{path}__isnull": True})
-    return Q(**{path: value})
+    if value not in (None, "", "none"):
+        return Q(**{path: value})
+    unset = Q(**{f"{path}__isnull": True})
+    return unset | Q(**{path: ""}) if _is_text(model_label, path) else unset
 
 
 def _final_field(model_label: str, path: str):
