@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "valuecrm.assignment",
     "valuecrm.notifications",
     "valuecrm.api",
+    "valuecrm.metrics",
     "valuecrm.web",
     "valuecrm.demo",
     "valuecrm.dataio",

@@ -13,6 +13,7 @@ from valuecrm.api import (
     sales,
 )
 from valuecrm.api import dataio as dataio_api
+from valuecrm.api import metrics as metrics_api
 from valuecrm.api.auth import AUTH
 
 api = NinjaAPI(
@@ -36,3 +37,4 @@ api.add_router("", assignment.router)
 api.add_router("", capture.router)
 api.add_router("", notifications.router)
 api.add_router("", dataio_api.router)
+api.add_router("", metrics_api.router)

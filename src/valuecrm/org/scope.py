@@ -123,3 +123,23 @@ def can_own(actor, owner) -> bool:
     if actor.manages_subtree and actor.unit_id and owner.unit_id:
         return owner.unit.path.startswith(actor.unit.path)
     return owner.pk == actor.pk
+
+
+def can_see_unit(user, unit) -> bool:
+    """May `user` see the figures of `unit` as a whole (its subtree's records)?"""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    if user.sees_everything:
+        return True
+    return bool(user.manages_subtree and user.unit_id
+                and unit.path.startswith(user.unit.path))
+
+
+def can_see_person(user, person) -> bool:
+    """May `user` see the figures of `person` (a rep's own, a manager's people)?"""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    if user.sees_everything or person.pk == user.pk:
+        return True
+    return bool(user.manages_subtree and user.unit_id and person.unit_id
+                and person.unit.path.startswith(user.unit.path))

@@ -224,6 +224,9 @@ class Contract(TimeStamped, Versioned, SoftDeletable):
 
 
 class ContractLine(models.Model):
+    # Scoped like its contract so per-product metrics and exports start from visible_to().
+    scope_owner = "contract__owner"
+
     contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="lines")
     product = models.ForeignKey(
         Product, verbose_name=_("product"), on_delete=models.PROTECT, related_name="+"
@@ -237,6 +240,8 @@ class ContractLine(models.Model):
         validators=[MinValueValidator(ZERO), MaxValueValidator(Decimal(100))],
     )
     history = HistoricalRecords()
+
+    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("contract line")

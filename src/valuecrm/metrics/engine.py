@@ -1,0 +1,242 @@
+"""The query engine: a metric x date span x grain x dimensions x filters, in the database.
+
+Simple and conversion metrics compile to one grouped ORM query each, starting from
+`Model.objects.visible_to(user)` (so every number is within the caller's data scope):
+`Trunc` for the period, the dimension paths for the groups, an aggregate for the value.
+Ratio, derived and cumulative metrics combine those aggregated series (a handful of
+numbers per period and group), never rows: a ratio is sum(numerator) / sum(denominator)
+at every level, so it rolls up correctly across teams.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from itertools import product
+
+from django.db.models import (
+    Avg,
+    Count,
+    DateTimeField,
+    ExpressionWrapper,
+    F,
+    Max,
+    Min,
+    Q,
+    Sum,
+)
+from django.db.models.functions import Trunc
+from django.utils import timezone
+
+from valuecrm.metrics import dimensions, expr
+from valuecrm.metrics.catalog import (
+    ConversionMetric,
+    CumulativeMetric,
+    DerivedMetric,
+    RatioMetric,
+    SimpleMetric,
+)
+from valuecrm.metrics.fields import compile_field, compile_filter, field_type
+from valuecrm.metrics.periods import Span, trunc
+from valuecrm.metrics.sql import Percentile
+
+Series = dict[tuple[date, tuple], Decimal | None]
+
+
+@dataclass(frozen=True)
+class Ctx:
+    user: object
+    span: Span
+    by: tuple[str, ...] = ()
+    filters: tuple[tuple[str, object], ...] = ()
+
+    def with_span(self, span: Span) -> "Ctx":
+        return Ctx(self.user, span, self.by, self.filters)
+
+
+@dataclass
+class Engine:
+    catalog: object
+    _cache: dict = field(default_factory=dict)
+
+    def series(self, metric, ctx: Ctx) -> Series:
+        """Values by (period, dimension values) for the periods of ctx.span."""
+        cache_key = (metric.key, repr(metric), ctx)
+        if cache_key not in self._cache:
+            handler = {
+                "simple": self._simple, "conversion": self._conversion, "ratio": self._ratio,
+                "derived": self._derived, "cumulative": self._cumulative,
+            }[metric.kind]
+            self._cache[cache_key] = handler(metric, ctx)
+        return self._cache[cache_key]
+
+    def zero_fills(self, metric) -> bool:
+        """Whether a period without rows means 0 (counts, sums, their running totals)."""
+        if isinstance(metric, SimpleMetric):
+            return metric.additive
+        return isinstance(metric, CumulativeMetric)
+
+    # -- kinds computed in one query -------------------------------------------------
+
+    def _simple(self, metric: SimpleMetric, ctx: Ctx) -> Series:
+        qs = scoped_queryset(metric.model, metric.time_field, ctx,
+                             compile_filter(metric.filter, metric.exclude))
+        rows = _grouped(qs, metric.model, metric.time_field, ctx, {"value": aggregate(metric)})
+        empty = Decimal(0) if metric.additive else None
+        return {key: _number(row["value"]) if row["value"] is not None else empty
+                for key, row in rows.items()}
+
+    def _conversion(self, metric: ConversionMetric, ctx: Ctx) -> Series:
+        qs = scoped_queryset(metric.model, metric.time_field, ctx,
+                             compile_filter(metric.filter, metric.exclude))
+        aggregates = {"base": Count("pk"), "converted": Count("pk", filter=converted_q(metric))}
+        rows = _grouped(qs, metric.model, metric.time_field, ctx, aggregates)
+        return {key: (Decimal(row["converted"]) / row["base"] if row["base"] else None)
+                for key, row in rows.items()}
+
+    # -- kinds combining series -------------------------------------------------------
+
+    def _ratio(self, metric: RatioMetric, ctx: Ctx) -> Series:
+        num_metric, den_metric = (self.part_metric(metric, n)
+                                  for n in ("numerator", "denominator"))
+        num, den = self.series(num_metric, ctx), self.series(den_metric, ctx)
+        num_default = Decimal(0) if self.zero_fills(num_metric) else None
+        result = {}
+        for key in num.keys() | den.keys():
+            top, bottom = num.get(key, num_default), den.get(key)
+            result[key] = None if top is None or not bottom else top / bottom
+        return result
+
+    def part_metric(self, metric: RatioMetric, name: str):
+        part = metric.part(name)
+        base = self.catalog.metrics[part.metric]
+        if part.filter:
+            base = base.model_copy(update={"filter": {**base.filter, **part.filter}})
+        return base
+
+    def _derived(self, metric: DerivedMetric, ctx: Ctx) -> Series:
+        tree = metric.tree()
+        leaves: dict[object, tuple[Series, Decimal | None]] = {}
+        for name in expr.names(tree):
+            ref = self.catalog.metrics[name]
+            leaves[expr.Name(name)] = (self.series(ref, ctx), self._default(ref))
+        for call in expr.calls(tree, "lag"):
+            ref, n = self.catalog.metrics[call.args[0].name], int(call.args[1].value)
+            shifted = self.series(ref, ctx.with_span(ctx.span.shifted(-n)))
+            leaves[call] = ({(ctx.span.shift_key(p, n), d): v for (p, d), v in shifted.items()},
+                            self._default(ref))
+        periods = set(ctx.span.periods())
+        keys = {k for series, _ in leaves.values() for k in series if k[0] in periods}
+        result = {}
+        for key in keys:
+            def lookup(leaf, key=key):
+                series, default = leaves[leaf]
+                return series.get(key, default)
+
+            result[key] = expr.evaluate(tree, lookup)
+        return result
+
+    def _default(self, metric):
+        return Decimal(0) if self.zero_fills(metric) else None
+
+    def _cumulative(self, metric: CumulativeMetric, ctx: Ctx) -> Series:
+        base = self.catalog.metrics[metric.metric]
+        span = ctx.span
+        if metric.to_date:
+            start = trunc(span.start, metric.to_date)
+        elif span.grain is None:
+            start = span.start - timedelta(days=(metric.window - 1) * span.days)
+        else:
+            start = span.shifted(-(metric.window - 1)).start
+        extended = Span(start, span.end, span.grain)
+        values = self.series(base, ctx.with_span(extended))
+        if span.grain is None:
+            totals: dict[tuple, Decimal] = {}
+            for (_p, dims), value in values.items():
+                totals[dims] = totals.get(dims, Decimal(0)) + (value or 0)
+            return {(span.start, dims): total for dims, total in totals.items()}
+        result = {}
+        combos = {dims for _p, dims in values} or {()}
+        for period, dims in product(span.periods(), combos):
+            if metric.to_date:
+                window = [q for q in extended.periods()
+                          if q <= period and trunc(q, metric.to_date) == trunc(
+                              period, metric.to_date)]
+            else:
+                window = [span.shift_key(period, -k) for k in range(metric.window)]
+            result[(period, dims)] = sum(
+                (values.get((q, dims)) or Decimal(0) for q in window), Decimal(0))
+        return result
+
+
+def aggregate(metric: SimpleMetric):
+    model = dimensions.get_model(metric.model)
+    value = compile_field(metric.field, model) if metric.field else None
+    if metric.agg == "count":
+        return Count("pk")
+    if metric.agg == "count_distinct":
+        return Count(value, distinct=True)
+    if metric.agg in ("median", "percentile"):
+        return Percentile(value, 0.5 if metric.agg == "median" else metric.percentile)
+    return {"sum": Sum, "avg": Avg, "min": Min, "max": Max}[metric.agg](value)
+
+
+def converted_q(metric: ConversionMetric) -> Q:
+    conv = metric.conversion
+    deadline = ExpressionWrapper(F(metric.time_field) + timedelta(days=conv.window_days),
+                                 output_field=DateTimeField())
+    return compile_filter(conv.filter, {}) & Q(**{
+        f"{conv.time_field}__gte": F(metric.time_field), f"{conv.time_field}__lte": deadline,
+    })
+
+
+def scoped_queryset(model_label: str, time_field: str, ctx: Ctx, q: Q):
+    """The caller's visible rows of the model, within the span and the filters."""
+    model = dimensions.get_model(model_label)
+    qs = model.objects.visible_to(ctx.user).filter(q)
+    qs = qs.filter(time_range_q(model, time_field, ctx.span))
+    for dim, value in ctx.filters:
+        qs = qs.filter(dimensions.filter_q(model_label, dim, value))
+    return qs
+
+
+def time_range_q(model, time_field: str, span: Span) -> Q:
+    if field_type(model, time_field) == "DateTimeField":
+        tz = timezone.get_current_timezone()
+        start = timezone.make_aware(datetime.combine(span.start, time.min), tz)
+        end = timezone.make_aware(datetime.combine(span.end + timedelta(days=1), time.min), tz)
+        return Q(**{f"{time_field}__gte": start, f"{time_field}__lt": end})
+    return Q(**{f"{time_field}__gte": span.start, f"{time_field}__lte": span.end})
+
+
+def _grouped(qs, model_label, time_field, ctx: Ctx, aggregates: dict) -> dict:
+    """Rows of aggregates keyed by (period, dimension values), computed in one query."""
+    groups = {}
+    if ctx.span.grain:
+        groups["_period"] = Trunc(time_field, ctx.span.grain)
+    for dim in ctx.by:
+        path = dimensions.group_expression(model_label, dim)
+        groups[f"_dim_{dim}"] = F(path) if isinstance(path, str) else path
+    if not groups:
+        row = qs.aggregate(**aggregates)
+        return {(ctx.span.start, ()): row}
+    rows = qs.annotate(**groups).values(*groups).annotate(**aggregates).order_by()
+    result = {}
+    for row in rows:
+        period = _period(row["_period"], ctx.span.grain) if ctx.span.grain else ctx.span.start
+        dims = tuple(row[f"_dim_{dim}"] for dim in ctx.by)
+        result[(period, dims)] = row
+    return result
+
+
+def _period(value, grain) -> date:
+    if isinstance(value, datetime):
+        value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    return trunc(value, grain)
+
+
+def _number(value) -> Decimal | None:
+    if value is None or isinstance(value, Decimal):
+        return value
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    return Decimal(value)

@@ -1,0 +1,100 @@
+"""Field expressions and filters of simple metrics, compiled to ORM expressions.
+
+A field is a path (`total_amount`, `converted_opportunity__closed_at`) or arithmetic over
+paths with a few functions: `seconds_between(start, end)`, `hours_between`,
+`days_between`, `related_sum(relation, field)` (the sum over a reverse relation, as a
+correlated subquery) and `positive(x)` (negative values count as 0). A plain path keeps
+its type (money stays Decimal); arithmetic is done in floating point.
+"""
+
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models import F, FloatField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Cast, Coalesce, Greatest
+from django.utils import timezone
+
+from valuecrm.metrics import expr
+from valuecrm.metrics.sql import SecondsBetween
+
+FIELD_FUNCTIONS = {"seconds_between": 2, "hours_between": 2, "days_between": 2,
+                   "related_sum": 2, "positive": 1}
+NUMERIC = {"IntegerField", "PositiveIntegerField", "PositiveSmallIntegerField",
+           "SmallIntegerField", "BigIntegerField", "DecimalField", "FloatField"}
+_SECONDS = {"seconds_between": 1, "hours_between": 3600, "days_between": 86400}
+
+
+def compile_field(text: str, model=None):
+    tree = expr.parse(text, FIELD_FUNCTIONS)
+    if isinstance(tree, expr.Name):
+        return F(tree.name)
+    return _numeric(tree, model)
+
+
+def _numeric(node, model):
+    if isinstance(node, expr.Num):
+        return Value(float(node.value), output_field=FloatField())
+    if isinstance(node, expr.Name):
+        kind = field_type(model, node.name) if model is not None else "FloatField"
+        if kind not in NUMERIC:
+            raise ValueError(f"{node.name!r} is not a number field ({kind or 'unknown'})")
+        return Cast(F(node.name), FloatField())
+    if isinstance(node, expr.Neg):
+        return Value(0.0, output_field=FloatField()) - _numeric(node.operand, model)
+    if isinstance(node, expr.BinOp):
+        left, right = _numeric(node.left, model), _numeric(node.right, model)
+        return {"+": left + right, "-": left - right, "*": left * right,
+                "/": left / right}[node.op]
+    return _call(node, model)
+
+
+def _call(node, model):
+    if node.func in _SECONDS:
+        start, end = (_path(arg, node.func) for arg in node.args)
+        seconds = SecondsBetween(F(start), F(end))
+        return seconds if node.func == "seconds_between" else seconds / Value(
+            float(_SECONDS[node.func]), output_field=FloatField())
+    if node.func == "positive":
+        return Greatest(_numeric(node.args[0], model), Value(0.0, output_field=FloatField()))
+    relation, field = (_path(arg, node.func) for arg in node.args)
+    if model is None:
+        raise ValueError("related_sum needs the metric's model")
+    reverse = model._meta.get_field(relation)
+    if not reverse.one_to_many:
+        raise ValueError(f"{relation!r} is not a reverse relation of {model.__name__}")
+    remote = reverse.field.name
+    inner = (reverse.related_model._base_manager.filter(**{remote: OuterRef("pk")})
+             .order_by().values(remote).annotate(total=Sum(field)).values("total"))
+    return Cast(Coalesce(Subquery(inner), Value(0)), FloatField())
+
+
+def field_type(model, path: str) -> str | None:
+    """Internal type of the field at the end of `path` (None if there is none)."""
+    field = None
+    for part in path.split("__"):
+        try:
+            field = model._meta.get_field(part)
+        except FieldDoesNotExist:
+            return None
+        model = field.related_model or model
+    return field.get_internal_type() if field else None
+
+
+def _path(node, func):
+    if not isinstance(node, expr.Name):
+        raise expr.ExpressionError(f"{func}() takes field names")
+    return node.name
+
+
+def _value(value):
+    if value == "$today":
+        return timezone.localdate()
+    if isinstance(value, list):
+        return [_value(v) for v in value]
+    return value
+
+
+def compile_filter(include: dict, exclude: dict) -> Q:
+    """Django lookups (`status__in: [...]`, `phone: ""`); `$today` is today's date."""
+    q = Q(**{k: _value(v) for k, v in include.items()})
+    for key, value in exclude.items():
+        q &= ~Q(**{key: _value(value)})
+    return q
