@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "valuecrm.pool",
     "valuecrm.assignment",
     "valuecrm.notifications",
+    "valuecrm.webhooks",
     "valuecrm.api",
     "valuecrm.metrics",
     "valuecrm.web",

@@ -11,6 +11,7 @@ from valuecrm.api import (
     org,
     pool,
     sales,
+    webhooks,
 )
 from valuecrm.api import dataio as dataio_api
 from valuecrm.api import metrics as metrics_api
@@ -37,4 +38,5 @@ api.add_router("", assignment.router)
 api.add_router("", capture.router)
 api.add_router("", notifications.router)
 api.add_router("", dataio_api.router)
+api.add_router("", webhooks.router)
 api.add_router("", metrics_api.router)

@@ -19,6 +19,7 @@ from valuecrm.notifications.actions import Notice, notify
 from valuecrm.notifications.models import Notification
 from valuecrm.org.actions import system_user
 from valuecrm.org.models import Role, User
+from valuecrm.webhooks.actions import emit
 
 OPEN_STATUSES = (Lead.Status.NEW, Lead.Status.WORKING, Lead.Status.QUALIFIED)
 _EPOCH = datetime.min.replace(tzinfo=timezone.get_fixed_timezone(0))
@@ -58,6 +59,7 @@ def _pick(rule: AssignmentRule, members: list[AssignmentMember]) -> AssignmentMe
 
 
 def _tell_new_owner(lead: Lead, owner_id: int, why: str) -> None:
+    emit("lead.assigned", {"id": lead.pk, "owner": owner_id, "reason": why})
     notify(notices=[Notice(
         user_id=owner_id, kind=Notification.Kind.ASSIGNED,
         title=_("New lead: %(lead)s") % {"lead": lead}, body=why, url=f"/leads/{lead.pk}",

@@ -10,6 +10,7 @@ from valuecrm.core.records import create_record, lock_for_write
 from valuecrm.crm.models import Activity, Contact, Customer, Lead
 from valuecrm.org.models import Role
 from valuecrm.sales.actions import create_opportunity
+from valuecrm.webhooks.actions import emit
 
 
 @transaction.atomic
@@ -26,7 +27,13 @@ def create_lead(*, actor, data: dict, tags=None) -> Lead:
         lead.assigned_at = lead.created_at
     if by_rules and assign_lead(actor=actor, lead_id=lead.pk) is not None:
         lead.refresh_from_db()
+    emit("lead.created", lead_payload(lead))
     return lead
+
+
+def lead_payload(lead: Lead) -> dict:
+    return {"id": lead.pk, "name": lead.name, "company_name": lead.company_name,
+            "channel": lead.channel_id, "status": lead.status, "owner": lead.owner_id}
 
 
 @transaction.atomic
@@ -94,4 +101,6 @@ def convert_lead(
     lead._history_user = actor
     lead._change_reason = _("converted")
     lead.save()
+    emit("lead.converted", {**lead_payload(lead), "customer": customer.pk, "contact": contact.pk,
+                            "opportunity": deal.pk if deal else None})
     return lead

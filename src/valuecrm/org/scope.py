@@ -84,6 +84,16 @@ class ReferenceQuerySet(models.QuerySet):
     get_visible = ScopedQuerySet.get_visible
 
 
+class AdminDataQuerySet(ReferenceQuerySet):
+    """Company configuration that reveals data from everywhere (webhook subscriptions):
+    only analysts (read) and administrators see it."""
+
+    def visible_to(self, user):
+        if user is None or not user.is_authenticated or not user.sees_everything:
+            return self.none()
+        return self
+
+
 def unit_ancestor_ids(unit) -> list[int]:
     """The unit and every unit above it, from its materialised path."""
     return [int(part) for part in unit.path.strip("/").split("/") if part]

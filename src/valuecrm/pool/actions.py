@@ -23,6 +23,7 @@ from valuecrm.org.models import User
 from valuecrm.org.scope import pools_for, unit_ancestor_ids
 from valuecrm.pool.models import OwnershipChange, Pool, RecycleRule
 from valuecrm.sales.models import Opportunity, Stage
+from valuecrm.webhooks.actions import emit
 
 
 def pool_customers(user):
@@ -95,6 +96,7 @@ def claim_customer(*, actor, customer_id: int, now: datetime | None = None) -> C
     )
     customer.refresh_from_db()
     _history(customer, actor=actor, reason=_("claimed from the pool"))
+    emit("customer.claimed", {"id": customer_id, "owner": actor.pk, "pool": customer.pool_id})
     return customer
 
 
@@ -129,6 +131,8 @@ def release_customer(*, actor, customer_id: int, reason: str) -> Customer:
         pool=pool, reason=reason, at=now, actor=actor,
     )
     _history(customer, actor=actor, reason=reason)
+    emit("customer.released", {"id": customer.pk, "former_owner": previous.pk if previous else None,
+                               "pool": pool.pk, "reason": reason})
     return customer
 
 
@@ -210,7 +214,18 @@ def sweep_pools(*, now: datetime | None = None) -> SweepResult:
         insert_history_from_select(Customer, in_batch, user_id=None, reason=rule.reason,
                                    when=now)
         result.recycled[rule.pk] = count
+        _announce_recycled(rule, batch)
     return result
+
+
+def _announce_recycled(rule: RecycleRule, batch: uuid.UUID, chunk: int = 1000) -> None:
+    """One webhook event per thousand customers: a sweep may recycle many at once."""
+    changes = OwnershipChange.objects.filter(batch=batch).order_by("pk")
+    ids = list(changes.values_list("customer_id", flat=True))
+    for start in range(0, len(ids), chunk):
+        emit("customer.recycled", {"customers": ids[start:start + chunk], "rule": rule.pk,
+                                   "pool": rule.pool_id, "reason": rule.reason,
+                                   "to_owner": rule.reassign_to_id})
 
 
 def upcoming_recycles(user, *, now: datetime | None = None) -> list[dict]:

@@ -18,6 +18,7 @@ from valuecrm.sales.models import (
     Product,
     Stage,
 )
+from valuecrm.webhooks.actions import emit
 
 
 def _record_stage_entry(*, actor, opportunity: Opportunity, from_stage: Stage | None, when) -> None:
@@ -37,7 +38,15 @@ def create_opportunity(*, actor, data: dict) -> Opportunity:
     opportunity = create_record(actor=actor, model=Opportunity, data=data)
     _record_stage_entry(actor=actor, opportunity=opportunity, from_stage=None,
                         when=opportunity.stage_entered_at)
+    emit("opportunity.created", _deal_payload(opportunity))
     return opportunity
+
+
+def _deal_payload(opportunity: Opportunity) -> dict:
+    return {"id": opportunity.pk, "name": opportunity.name,
+            "customer": opportunity.customer_id, "stage": opportunity.stage_id,
+            "amount": opportunity.amount, "currency": opportunity.currency,
+            "owner": opportunity.owner_id}
 
 
 @transaction.atomic
@@ -62,6 +71,10 @@ def update_opportunity(
     if moving:
         _record_stage_entry(actor=actor, opportunity=opportunity, from_stage=before.stage,
                             when=opportunity.stage_entered_at)
+        payload = {**_deal_payload(opportunity), "from_stage": before.stage_id}
+        emit("opportunity.stage_changed", payload)
+        if opportunity.stage.outcome != Stage.Outcome.OPEN:
+            emit(f"opportunity.{opportunity.stage.outcome}", payload)
     return opportunity
 
 
@@ -116,6 +129,10 @@ def create_contract(*, actor, data: dict, lines: list[LineInput]) -> Contract:
     rows, total = _build_lines(lines)
     contract = create_record(actor=actor, model=Contract, data={**data, "total_amount": total})
     _save_lines(actor, contract, rows)
+    emit("contract.created", {"id": contract.pk, "number": contract.number,
+                              "customer": contract.customer_id, "type": contract.type,
+                              "total_amount": contract.total_amount,
+                              "currency": contract.currency, "owner": contract.owner_id})
     return contract
 
 
