@@ -1,0 +1,19 @@
+"""The main navigation. A new page adds one NavItem here (and its URL name to the page list
+in tests/test_access.py), so it appears in the menu and is checked for anonymous access."""
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class NavItem:
+    url_name: str
+    label: str
+    # Prefix of request paths that mark this item as the current section.
+    section: str
+
+
+NAV = [
+    NavItem("web:home", _("Workbench"), "/"),
+]
