@@ -4,11 +4,12 @@ from datetime import datetime, time, timedelta
 
 from django import forms
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from valuecrm.core.errors import DomainError, ValidationError
+from valuecrm.core.errors import NotFound, ValidationError
 from valuecrm.org.actions import create_api_token, revoke_api_token
 from valuecrm.org.models import ApiToken
 from valuecrm.web.forms import apply_errors
@@ -63,8 +64,6 @@ def create_token(request):
 def revoke_token(request, pk: int):
     try:
         revoke_api_token(actor=request.user, token_id=pk)
-    except DomainError as exc:
-        form = TokenForm()
-        form.add_error(None, exc.message)
-        return _render(request, form, status=exc.status)
+    except NotFound as exc:
+        raise Http404(exc.message) from None
     return _render(request, TokenForm())
