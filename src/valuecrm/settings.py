@@ -126,6 +126,8 @@ LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Shanghai")
 USE_I18N = True
+# Amounts grouped 1,234,567.50 in Chinese too (see the module).
+FORMAT_MODULE_PATH = ["valuecrm.web.formats"]
 USE_TZ = True
 
 STATIC_URL = "static/"
