@@ -16,4 +16,10 @@ class NavItem:
 
 NAV = [
     NavItem("web:home", _("Workbench"), "/"),
+    NavItem("web:lead_list", _("Leads"), "/leads/"),
+    NavItem("web:customer_list", _("Customers"), "/customers/"),
+    NavItem("web:contact_list", _("Contacts"), "/contacts/"),
+    NavItem("web:opportunity_list", _("Opportunities"), "/opportunities/"),
+    NavItem("web:contract_list", _("Contracts"), "/contracts/"),
+    NavItem("web:activity_list", _("Activities"), "/activities/"),
 ]

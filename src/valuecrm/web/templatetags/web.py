@@ -6,6 +6,7 @@ from django import template
 from django.urls import reverse
 from django.utils.formats import number_format
 
+from valuecrm.web import links
 from valuecrm.web.nav import NAV
 
 register = template.Library()
@@ -52,3 +53,8 @@ def query(context, **changes):
             params[key] = value
     encoded = params.urlencode()
     return f"?{encoded}" if encoded else "?"
+
+
+@register.filter
+def record_url(obj):
+    return links.record_url(obj)
