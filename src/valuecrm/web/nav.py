@@ -20,6 +20,7 @@ NAV = [
     NavItem("web:customer_list", _("Customers"), "/customers/"),
     NavItem("web:contact_list", _("Contacts"), "/contacts/"),
     NavItem("web:opportunity_list", _("Opportunities"), "/opportunities/"),
+    NavItem("web:kanban", _("Kanban"), "/kanban/"),
     NavItem("web:contract_list", _("Contracts"), "/contracts/"),
     NavItem("web:activity_list", _("Activities"), "/activities/"),
 ]

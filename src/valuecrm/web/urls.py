@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from valuecrm.web.lists import list_view
-from valuecrm.web.views import account, records, system, workbench
+from valuecrm.web.views import account, kanban, records, system, workbench
 
 app_name = "web"
 urlpatterns = [
@@ -36,6 +36,8 @@ urlpatterns = [
     path("contacts/<int:pk>/edit/", records.contact_edit, name="contact_edit"),
     path("opportunities/<int:pk>/", records.opportunity_detail, name="opportunity_detail"),
     path("opportunities/<int:pk>/edit/", records.opportunity_edit, name="opportunity_edit"),
+    path("opportunities/<int:pk>/move/", kanban.move, name="opportunity_move"),
+    path("kanban/", kanban.kanban, name="kanban"),
     path("contracts/<int:pk>/", records.contract_detail, name="contract_detail"),
     path("<str:target>/<int:pk>/activities/new/", records.activity_create,
          name="activity_create"),

@@ -26,9 +26,10 @@ PAGES = {
     "contact_edit": lambda r: {"pk": r.contact.pk},
     "opportunity_detail": lambda r: {"pk": r.opportunity.pk},
     "opportunity_edit": lambda r: {"pk": r.opportunity.pk},
+    "opportunity_move": lambda r: {"pk": r.opportunity.pk},
     "contract_detail": lambda r: {"pk": r.contract.pk},
     "activity_create": lambda r: {"target": "customer", "pk": r.customer.pk},
-
+    "kanban": None,
 }
 # Pages about one record: another rep opening them must get 404.
 RECORD_PAGES = {name for name, args in PAGES.items()
