@@ -5,6 +5,7 @@ from decimal import Decimal
 from django import template
 from django.urls import reverse
 from django.utils.formats import number_format
+from django.utils.translation import get_language
 
 from valuecrm.web import links
 from valuecrm.web.nav import NAV
@@ -58,3 +59,11 @@ def query(context, **changes):
 @register.filter
 def record_url(obj):
     return links.record_url(obj)
+
+
+@register.filter
+def stage_name(stage) -> str:
+    """A stage in the reader's language: stages keep a Chinese name and an English one."""
+    if get_language() == "en" and getattr(stage, "name_en", ""):
+        return stage.name_en
+    return str(stage)
