@@ -18,6 +18,7 @@ from valuecrm.web.htmx import render_page
 PER_PAGE = 25
 COUNT_CAP = 10_000
 MAX_PAGE = COUNT_CAP // PER_PAGE
+ALL = _("All")
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,8 @@ def owners(request):
 
 class ScopedFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_search")
-    owner = django_filters.ModelChoiceFilter(label=_("Owner"), queryset=owners)
+    owner = django_filters.ModelChoiceFilter(
+        label=_("Owner"), empty_label=ALL, queryset=owners)
 
     search_lookups: tuple[str, ...] = ()
 

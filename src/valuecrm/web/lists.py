@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from valuecrm.crm.models import Activity, Channel, Contact, Customer, Lead
 from valuecrm.sales.models import Contract, Opportunity, Stage
-from valuecrm.web.listing import Column, ListPage, ScopedFilterSet, owners, render_list
+from valuecrm.web.listing import ALL, Column, ListPage, ScopedFilterSet, owners, render_list
 
 
 def _channels(request):
@@ -20,8 +20,10 @@ def _stages(request):
 class LeadFilter(ScopedFilterSet):
     search_lookups = ("name__icontains", "company_name__icontains", "phone__contains",
                       "email__icontains")
-    status = django_filters.ChoiceFilter(label=_("Status"), choices=Lead.Status.choices)
-    channel = django_filters.ModelChoiceFilter(label=_("Channel"), queryset=_channels)
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), empty_label=ALL, choices=Lead.Status.choices)
+    channel = django_filters.ModelChoiceFilter(
+        label=_("Channel"), empty_label=ALL, queryset=_channels)
 
     class Meta:
         model = Lead
@@ -31,8 +33,9 @@ class LeadFilter(ScopedFilterSet):
 class CustomerFilter(ScopedFilterSet):
     search_lookups = ("name__icontains", "phone__contains", "email__icontains")
     lifecycle_stage = django_filters.ChoiceFilter(
-        label=_("Lifecycle stage"), choices=Customer.Lifecycle.choices)
-    size_tier = django_filters.ChoiceFilter(label=_("Size tier"), choices=Customer.SizeTier.choices)
+        label=_("Lifecycle stage"), empty_label=ALL, choices=Customer.Lifecycle.choices)
+    size_tier = django_filters.ChoiceFilter(
+        label=_("Size tier"), empty_label=ALL, choices=Customer.SizeTier.choices)
 
     class Meta:
         model = Customer
@@ -43,7 +46,7 @@ class ContactFilter(ScopedFilterSet):
     search_lookups = ("name__icontains", "phone__contains", "email__icontains",
                       "customer__name__icontains")
     owner = django_filters.ModelChoiceFilter(
-        label=_("Owner"), field_name="customer__owner", queryset=owners)
+        label=_("Owner"), empty_label=ALL, field_name="customer__owner", queryset=owners)
 
     class Meta:
         model = Contact
@@ -52,9 +55,11 @@ class ContactFilter(ScopedFilterSet):
 
 class OpportunityFilter(ScopedFilterSet):
     search_lookups = ("name__icontains", "customer__name__icontains")
-    stage = django_filters.ModelChoiceFilter(label=_("Stage"), queryset=_stages)
+    stage = django_filters.ModelChoiceFilter(
+        label=_("Stage"), empty_label=ALL, queryset=_stages)
     outcome = django_filters.ChoiceFilter(
-        label=_("Outcome"), field_name="stage__outcome", choices=Stage.Outcome.choices)
+        label=_("Outcome"), empty_label=ALL, field_name="stage__outcome",
+        choices=Stage.Outcome.choices)
 
     class Meta:
         model = Opportunity
@@ -63,8 +68,10 @@ class OpportunityFilter(ScopedFilterSet):
 
 class ContractFilter(ScopedFilterSet):
     search_lookups = ("number__icontains", "title__icontains", "customer__name__icontains")
-    type = django_filters.ChoiceFilter(label=_("Type"), choices=Contract.Type.choices)
-    status = django_filters.ChoiceFilter(label=_("Status"), choices=Contract.Status.choices)
+    type = django_filters.ChoiceFilter(
+        label=_("Type"), empty_label=ALL, choices=Contract.Type.choices)
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), empty_label=ALL, choices=Contract.Status.choices)
 
     class Meta:
         model = Contract
@@ -73,7 +80,8 @@ class ContractFilter(ScopedFilterSet):
 
 class ActivityFilter(ScopedFilterSet):
     search_lookups = ("subject__icontains", "outcome__icontains")
-    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Activity.Kind.choices)
+    kind = django_filters.ChoiceFilter(
+        label=_("Kind"), empty_label=ALL, choices=Activity.Kind.choices)
 
     class Meta:
         model = Activity

@@ -5,6 +5,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -35,14 +39,23 @@ def _label(model, name: str) -> str:
 
 
 def _value(model, name: str, value):
-    """A history value as a person reads it: a choice's label rather than its code."""
+    """A history value as a person reads it: a choice's label, a related record's name, a
+    local time, rather than the stored code, id or UTC timestamp."""
     if value is None or value == "":
         return "—"
     try:
-        choices = dict(model._meta.get_field(name).flatchoices)
-    except (FieldDoesNotExist, AttributeError):
+        model_field = model._meta.get_field(name)
+    except FieldDoesNotExist:
         return value
-    return str(choices.get(value, value))
+    if model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    if model_field.many_to_one:
+        related = model_field.related_model._base_manager.filter(pk=value).first()
+        return str(related) if related is not None else value
+    if isinstance(model_field, models.DateTimeField):
+        moment = parse_datetime(value)
+        return date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT") if moment else value
+    return value
 
 
 def _history(obj) -> list[Entry]:

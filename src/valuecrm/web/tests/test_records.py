@@ -99,6 +99,10 @@ def test_opportunity_timeline_shows_stage_changes(records, org, client):
     client.force_login(org.rep_a)
     timeline = client.get(f"/opportunities/{deal.pk}/").context["timeline"]
     assert [e.kind for e in timeline].count("stage") == 2
+    # Field history names the stages, not their ids.
+    changes = [c for e in timeline if e.kind == "history" for c in e.changes]
+    stage_change = next(c for c in changes if c["new"] == second.name)
+    assert stage_change["old"] == deal.stage.name
 
 
 def test_lost_needs_a_reason_on_the_field(records, org, client):
