@@ -47,6 +47,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "simple_history",
     "django_filters",
+    # Serves the API docs (Swagger UI) from its own static files instead of a CDN, with no
+    # inline script, so they work offline and under the CSP.
+    "ninja",
     "valuecrm.core",
     "valuecrm.org",
     "valuecrm.crm",

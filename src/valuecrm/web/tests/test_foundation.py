@@ -79,3 +79,10 @@ def test_no_page_template_loads_anything_from_another_host():
     for template in templates.rglob("*.html"):
         text = template.read_text()
         assert not re.search(r'(src|href)="(https?:)?//', text), template
+
+
+def test_the_api_docs_load_nothing_from_another_host(db, client):
+    html = client.get("/api/v1/docs").content.decode()
+    assert "swagger-ui-bundle.js" in html
+    assert not re.search(r'(src|href)="(https?:)?//', html)
+    assert "<script>" not in html
