@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
 PYTEST_ARGS ?=
 
-.PHONY: venv test test-sqlite test-postgres lint demo serve bench clean
+.PHONY: venv test test-sqlite test-postgres lint demo serve bench clean browser-deps
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,7 +23,16 @@ lint: venv
 	$(BIN)/valuecrm makemigrations --check --dry-run >/dev/null
 
 # The whole suite, on the embedded SQLite database and then on PostgreSQL.
-test: lint test-sqlite test-postgres
+test: lint browser-deps test-sqlite test-postgres
+
+# Browser tests drive Debian's Chromium (Playwright's own browser download cannot work
+# offline); a CJK font so Chinese pages render in screenshots. Installed once, as root.
+BROWSER_PACKAGES := chromium chromium-driver fonts-wqy-microhei
+browser-deps:
+	@if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi wqy; then \
+		echo "Installing $(BROWSER_PACKAGES) for the browser tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(BROWSER_PACKAGES) >/dev/null; \
+	fi
 
 test-sqlite: venv
 	env -u DATABASE_URL VALUECRM_HOME=$(CURDIR)/var/test $(BIN)/pytest $(PYTEST_ARGS)

@@ -5,6 +5,9 @@ from valuecrm.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
+# Assertions read English; tests of the Chinese interface switch language explicitly.
+LANGUAGE_CODE = "en"
+
 # A file, not SQLite's shared in-memory database, so tests with several threads (claim
 # races) get real separate connections that wait for each other's locks.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405

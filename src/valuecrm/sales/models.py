@@ -10,6 +10,7 @@ from django.db.models import F, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from valuecrm.core.models import SoftDeletable, TimeStamped, Versioned
@@ -155,14 +156,15 @@ class OpportunityStageChange(models.Model):
 
 class Contract(TimeStamped, Versioned, SoftDeletable):
     class Type(models.TextChoices):
-        NEW = "new", _("New")
+        # Contexts: "New" and "Active" mean other things on leads and customers (新签 vs 新建).
+        NEW = "new", pgettext_lazy("contract type", "New")
         RENEWAL = "renewal", _("Renewal")
         UPSELL = "upsell", _("Upsell")
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         PENDING_APPROVAL = "pending_approval", _("Pending approval")
-        ACTIVE = "active", _("Active")
+        ACTIVE = "active", pgettext_lazy("contract status", "Active")
         EXPIRED = "expired", _("Expired")
         TERMINATED = "terminated", _("Terminated")
 

@@ -1,9 +1,44 @@
+from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from valuecrm.web import views
+from valuecrm.web.lists import list_view
+from valuecrm.web.views import account, kanban, records, system, workbench
 
 app_name = "web"
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("healthz", views.healthz, name="healthz"),
+    path("", workbench.home, name="home"),
+    path("healthz", system.healthz, name="healthz"),
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("profile/", account.profile, name="profile"),
+    path("profile/tokens/", account.create_token, name="token_create"),
+    path("profile/tokens/<int:pk>/revoke/", account.revoke_token, name="token_revoke"),
+    # Lists
+    path("leads/", list_view("lead"), name="lead_list"),
+    path("customers/", list_view("customer"), name="customer_list"),
+    path("contacts/", list_view("contact"), name="contact_list"),
+    path("opportunities/", list_view("opportunity"), name="opportunity_list"),
+    path("contracts/", list_view("contract"), name="contract_list"),
+    path("activities/", list_view("activity"), name="activity_list"),
+    # Records
+    path("leads/new/", records.lead_create, name="lead_create"),
+    path("leads/<int:pk>/", records.lead_detail, name="lead_detail"),
+    path("leads/<int:pk>/edit/", records.lead_edit, name="lead_edit"),
+    path("leads/<int:pk>/convert/", records.lead_convert, name="lead_convert"),
+    path("customers/new/", records.customer_create, name="customer_create"),
+    path("customers/<int:pk>/", records.customer_detail, name="customer_detail"),
+    path("customers/<int:pk>/edit/", records.customer_edit, name="customer_edit"),
+    path("customers/<int:customer_pk>/contacts/new/", records.contact_create,
+         name="contact_create"),
+    path("customers/<int:customer_pk>/opportunities/new/", records.opportunity_create,
+         name="opportunity_create"),
+    path("contacts/<int:pk>/", records.contact_detail, name="contact_detail"),
+    path("contacts/<int:pk>/edit/", records.contact_edit, name="contact_edit"),
+    path("opportunities/<int:pk>/", records.opportunity_detail, name="opportunity_detail"),
+    path("opportunities/<int:pk>/edit/", records.opportunity_edit, name="opportunity_edit"),
+    path("opportunities/<int:pk>/move/", kanban.move, name="opportunity_move"),
+    path("kanban/", kanban.kanban, name="kanban"),
+    path("contracts/<int:pk>/", records.contract_detail, name="contract_detail"),
+    path("<str:target>/<int:pk>/activities/new/", records.activity_create,
+         name="activity_create"),
 ]

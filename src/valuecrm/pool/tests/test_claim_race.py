@@ -16,7 +16,7 @@ from valuecrm.pool.actions import claim_customer
 from valuecrm.pool.models import OwnershipChange
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_exactly_one_of_many_simultaneous_claims_wins(org, pooled):
     claimants = [
         User.objects.create_user(username=f"racer{i}", role=Role.REP, unit=org.team_a)
@@ -52,7 +52,7 @@ def test_exactly_one_of_many_simultaneous_claims_wins(org, pooled):
         "to_owner", flat=True)) == [winner.pk]
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_parallel_claims_by_one_rep_cannot_overrun_the_daily_limit(org, pooled, east_pool):
     east_pool.daily_claim_limit = 1
     east_pool.save()

@@ -20,7 +20,7 @@ def _waiting():
                                        task_path=sweep_pools_task.module_path)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_worker_schedules_exactly_one_future_sweep():
     call_command("worker", "--batch", stdout=StringIO(), stderr=StringIO())
     call_command("worker", "--batch", stdout=StringIO(), stderr=StringIO())
@@ -28,7 +28,7 @@ def test_worker_schedules_exactly_one_future_sweep():
     assert _waiting().get().run_after is not None
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_due_sweep_runs_and_schedules_the_next(org, no_activity_rule):
     _owned(org.rep_a, "冷客户", taken_days_ago=90, last_activity_days_ago=45)
     sweep_pools_task.enqueue()

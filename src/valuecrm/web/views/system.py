@@ -1,13 +1,7 @@
-"""Pages. The workbench and record pages arrive with the web interface issue; until then the
-home page points people to the admin back office and the API."""
+"""Endpoints for machines rather than people."""
 
 from django.db import connection
 from django.http import JsonResponse
-from django.shortcuts import render
-
-
-def home(request):
-    return render(request, "web/home.html")
 
 
 def healthz(request):

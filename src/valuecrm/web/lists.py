@@ -1,0 +1,154 @@
+"""The record lists: what each one filters, searches and sorts by."""
+
+import django_filters
+from django.contrib.auth.decorators import login_required
+from django.utils.translation import gettext_lazy as _
+
+from valuecrm.crm.models import Activity, Channel, Contact, Customer, Lead
+from valuecrm.sales.models import Contract, Opportunity, Stage
+from valuecrm.web.listing import ALL, Column, ListPage, ScopedFilterSet, owners, render_list
+
+
+def _channels(request):
+    return Channel.objects.visible_to(request.user if request else None)
+
+
+def _stages(request):
+    return Stage.objects.visible_to(request.user if request else None).filter(is_active=True)
+
+
+class LeadFilter(ScopedFilterSet):
+    search_lookups = ("name__icontains", "company_name__icontains", "phone__contains",
+                      "email__icontains")
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), empty_label=ALL, choices=Lead.Status.choices)
+    channel = django_filters.ModelChoiceFilter(
+        label=_("Channel"), empty_label=ALL, queryset=_channels)
+
+    class Meta:
+        model = Lead
+        fields = []
+
+
+class CustomerFilter(ScopedFilterSet):
+    search_lookups = ("name__icontains", "phone__contains", "email__icontains")
+    lifecycle_stage = django_filters.ChoiceFilter(
+        label=_("Lifecycle stage"), empty_label=ALL, choices=Customer.Lifecycle.choices)
+    size_tier = django_filters.ChoiceFilter(
+        label=_("Size tier"), empty_label=ALL, choices=Customer.SizeTier.choices)
+
+    class Meta:
+        model = Customer
+        fields = []
+
+
+class ContactFilter(ScopedFilterSet):
+    search_lookups = ("name__icontains", "phone__contains", "email__icontains",
+                      "customer__name__icontains")
+    owner = django_filters.ModelChoiceFilter(
+        label=_("Owner"), empty_label=ALL, field_name="customer__owner", queryset=owners)
+
+    class Meta:
+        model = Contact
+        fields = []
+
+
+class OpportunityFilter(ScopedFilterSet):
+    search_lookups = ("name__icontains", "customer__name__icontains")
+    stage = django_filters.ModelChoiceFilter(
+        label=_("Stage"), empty_label=ALL, queryset=_stages)
+    outcome = django_filters.ChoiceFilter(
+        label=_("Outcome"), empty_label=ALL, field_name="stage__outcome",
+        choices=Stage.Outcome.choices)
+
+    class Meta:
+        model = Opportunity
+        fields = []
+
+
+class ContractFilter(ScopedFilterSet):
+    search_lookups = ("number__icontains", "title__icontains", "customer__name__icontains")
+    type = django_filters.ChoiceFilter(
+        label=_("Type"), empty_label=ALL, choices=Contract.Type.choices)
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), empty_label=ALL, choices=Contract.Status.choices)
+
+    class Meta:
+        model = Contract
+        fields = []
+
+
+class ActivityFilter(ScopedFilterSet):
+    search_lookups = ("subject__icontains", "outcome__icontains")
+    kind = django_filters.ChoiceFilter(
+        label=_("Kind"), empty_label=ALL, choices=Activity.Kind.choices)
+
+    class Meta:
+        model = Activity
+        fields = []
+
+
+LISTS = {
+    "lead": ListPage(
+        key="lead", model=Lead, title=_("Leads"), filterset=LeadFilter,
+        select_related=("owner", "channel"), create_url="web:lead_create",
+        empty_hint=_("No leads match. Add one, or clear the filters."),
+        columns=(Column(_("Name"), "name"), Column(_("Company"), "company_name"),
+                 Column(_("Phone")), Column(_("Channel")), Column(_("Status"), "status"),
+                 Column(_("Owner")), Column(_("Created"), "created_at")),
+    ),
+    "customer": ListPage(
+        key="customer", model=Customer, title=_("Customers"), filterset=CustomerFilter,
+        select_related=("owner",), create_url="web:customer_create",
+        empty_hint=_("No customers match. Convert a lead or add a customer."),
+        columns=(Column(_("Name"), "name"), Column(_("Industry"), "industry"),
+                 Column(_("Region"), "region"), Column(_("Lifecycle stage"), "lifecycle_stage"),
+                 Column(_("Owner")), Column(_("Created"), "created_at")),
+    ),
+    "contact": ListPage(
+        key="contact", model=Contact, title=_("Contacts"), filterset=ContactFilter,
+        select_related=("customer",),
+        empty_hint=_("No contacts match. Contacts are added on a customer's page."),
+        columns=(Column(_("Name"), "name"), Column(_("Title")), Column(_("Customer")),
+                 Column(_("Phone")), Column(_("Email address")),
+                 Column(_("Created"), "created_at")),
+    ),
+    "opportunity": ListPage(
+        key="opportunity", model=Opportunity, title=_("Opportunities"),
+        filterset=OpportunityFilter, select_related=("customer", "stage", "owner"),
+        empty_hint=_("No opportunities match. Opportunities start on a customer's page or "
+                     "when a lead is converted."),
+        columns=(Column(_("Name"), "name"), Column(_("Customer")), Column(_("Stage")),
+                 Column(_("Amount"), "amount", numeric=True),
+                 Column(_("Expected close"), "expected_close_date"), Column(_("Owner")),
+                 Column(_("Created"), "created_at")),
+    ),
+    "contract": ListPage(
+        key="contract", model=Contract, title=_("Contracts"), filterset=ContractFilter,
+        select_related=("customer", "owner"), default_sort="-signed_date",
+        empty_hint=_("No contracts match."),
+        columns=(Column(_("Number"), "number"), Column(_("Customer")), Column(_("Type")),
+                 Column(_("Status"), "status"),
+                 Column(_("Contract amount"), "total_amount", numeric=True),
+                 Column(_("Signed"), "signed_date"), Column(_("Owner"))),
+    ),
+    "activity": ListPage(
+        key="activity", model=Activity, title=_("Activities"), filterset=ActivityFilter,
+        select_related=("owner", "lead", "customer", "opportunity"), default_sort="-started_at",
+        empty_hint=_("No activities match. Log a call or visit on a lead or customer."),
+        columns=(Column(_("When"), "started_at"), Column(_("Kind")), Column(_("About")),
+                 Column(_("Subject")), Column(_("Minutes"), "duration_seconds", numeric=True),
+                 Column(_("Owner"))),
+    ),
+}
+
+
+def list_view(key: str):
+    page = LISTS[key]
+
+    @login_required
+    def view(request):
+        return render_list(request, page)
+
+    view.__name__ = f"{key}_list"
+    return view

@@ -1,0 +1,28 @@
+// Behaviour shared by every page. No inline scripts anywhere (see the CSP in settings):
+// pages mark elements with data- attributes and this file wires them up.
+(function () {
+  "use strict";
+
+  function wire(root) {
+    // <select data-autosubmit>: submit the form as soon as the choice changes.
+    root.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
+      if (select.dataset.wired) return;
+      select.dataset.wired = "1";
+      select.addEventListener("change", function () {
+        if (select.form.requestSubmit) select.form.requestSubmit(); else select.form.submit();
+      });
+    });
+    // <button data-copy="#id">: copy the text of another element (a new API token).
+    root.querySelectorAll("[data-copy]").forEach(function (button) {
+      if (button.dataset.wired) return;
+      button.dataset.wired = "1";
+      button.addEventListener("click", function () {
+        var source = document.querySelector(button.dataset.copy);
+        if (source && navigator.clipboard) navigator.clipboard.writeText(source.textContent.trim());
+      });
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { wire(document); });
+  document.addEventListener("htmx:load", function (event) { wire(event.detail.elt); });
+})();

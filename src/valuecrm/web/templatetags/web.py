@@ -1,0 +1,69 @@
+"""Template helpers shared by every page: navigation, money, query strings."""
+
+from decimal import Decimal
+
+from django import template
+from django.urls import reverse
+from django.utils.formats import number_format
+from django.utils.translation import get_language
+
+from valuecrm.web import links
+from valuecrm.web.nav import NAV
+
+register = template.Library()
+
+CURRENCY_SYMBOLS = {"CNY": "¥", "USD": "$", "EUR": "€", "HKD": "HK$", "JPY": "JP¥"}
+
+
+@register.inclusion_tag("web/includes/nav.html", takes_context=True)
+def main_nav(context):
+    path = context["request"].path
+    items = []
+    for item in NAV:
+        current = path == "/" if item.section == "/" else path.startswith(item.section)
+        items.append({"url": reverse(item.url_name), "label": item.label, "current": current})
+    return {"items": items}
+
+
+@register.filter
+def money(value, currency="CNY"):
+    """¥12,345.60 in both languages: digits grouped as the active locale groups them."""
+    if value is None or value == "":
+        return ""
+    amount = number_format(Decimal(value), 2, force_grouping=True)
+    symbol = CURRENCY_SYMBOLS.get(currency or "CNY")
+    return f"{symbol}{amount}" if symbol else f"{currency} {amount}"
+
+
+@register.filter
+def grouped(value):
+    """An integer with the locale's digit grouping (12,345)."""
+    if value is None:
+        return ""
+    return number_format(value, 0, force_grouping=True)
+
+
+@register.simple_tag(takes_context=True)
+def query(context, **changes):
+    """The current query string with some parameters replaced (None or "" removes one)."""
+    params = context["request"].GET.copy()
+    for key, value in changes.items():
+        if value is None or value == "":
+            params.pop(key, None)
+        else:
+            params[key] = value
+    encoded = params.urlencode()
+    return f"?{encoded}" if encoded else "?"
+
+
+@register.filter
+def record_url(obj):
+    return links.record_url(obj)
+
+
+@register.filter
+def stage_name(stage) -> str:
+    """A stage in the reader's language: stages keep a Chinese name and an English one."""
+    if get_language() == "en" and getattr(stage, "name_en", ""):
+        return stage.name_en
+    return str(stage)

@@ -1,0 +1,79 @@
+"""Every page needs a signed-in user and respects data scope. PAGES must name every URL of
+the web app, so a new page cannot be forgotten here."""
+
+import pytest
+from django.urls import get_resolver, reverse
+
+from valuecrm.web import urls as web_urls
+
+PUBLIC = {"healthz", "login"}
+
+# name -> how to build its arguments from a rep's records ("own") ; None: no arguments.
+PAGES = {
+    "home": None, "logout": None, "profile": None, "token_create": None,
+    "token_revoke": lambda r: {"pk": 999999},
+    "lead_list": None, "customer_list": None, "contact_list": None,
+    "opportunity_list": None, "contract_list": None, "activity_list": None,
+    "lead_create": None, "customer_create": None,
+    "lead_detail": lambda r: {"pk": r.lead.pk},
+    "lead_edit": lambda r: {"pk": r.lead.pk},
+    "lead_convert": lambda r: {"pk": r.lead.pk},
+    "customer_detail": lambda r: {"pk": r.customer.pk},
+    "customer_edit": lambda r: {"pk": r.customer.pk},
+    "contact_create": lambda r: {"customer_pk": r.customer.pk},
+    "opportunity_create": lambda r: {"customer_pk": r.customer.pk},
+    "contact_detail": lambda r: {"pk": r.contact.pk},
+    "contact_edit": lambda r: {"pk": r.contact.pk},
+    "opportunity_detail": lambda r: {"pk": r.opportunity.pk},
+    "opportunity_edit": lambda r: {"pk": r.opportunity.pk},
+    "opportunity_move": lambda r: {"pk": r.opportunity.pk},
+    "contract_detail": lambda r: {"pk": r.contract.pk},
+    "activity_create": lambda r: {"target": "customer", "pk": r.customer.pk},
+    "kanban": None,
+}
+# Pages about one record: another rep opening them must get 404.
+RECORD_PAGES = {name for name, args in PAGES.items()
+                if args is not None and name != "token_revoke"}
+
+
+def web_url_names() -> set[str]:
+    return {p.name for p in web_urls.urlpatterns if p.name}
+
+
+def test_every_page_is_listed_here():
+    assert web_url_names() - PUBLIC == set(PAGES), "add the new page to PAGES"
+    assert get_resolver().reverse_dict  # the project's URLs import
+
+
+def _url(name, records, owner="rep_a"):
+    build = PAGES[name]
+    return reverse(f"web:{name}", kwargs=build(records[owner]) if build else None)
+
+
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_anonymous_people_are_sent_to_sign_in(records, client, name):
+    url = _url(name, records)
+    for method in (client.get, client.post):
+        response = method(url)
+        if name == "logout" and method == client.get:
+            assert response.status_code == 405
+            continue
+        if name == "logout":
+            continue  # signing out while signed out just lands on the sign-in page
+        assert response.status_code == 302, (name, method)
+        assert response["Location"].startswith("/login/?next="), name
+
+
+@pytest.mark.parametrize("name", sorted(RECORD_PAGES))
+def test_another_reps_record_pages_answer_404(records, org, client, name):
+    client.force_login(org.rep_a)
+    url = _url(name, records, owner="rep_b")
+    assert client.get(url).status_code in (404, 405), name
+    assert client.post(url).status_code == 404, name
+
+
+@pytest.mark.parametrize("name", sorted(RECORD_PAGES))
+def test_own_record_pages_open(records, org, client, name):
+    client.force_login(org.rep_a)
+    response = client.get(_url(name, records))
+    assert response.status_code in (200, 405), name
