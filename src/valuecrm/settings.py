@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "valuecrm.crm",
     "valuecrm.sales",
     "valuecrm.pool",
+    "valuecrm.scoring",
     "valuecrm.api",
     "valuecrm.web",
 ]
