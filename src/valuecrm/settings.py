@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "valuecrm.sales",
     "valuecrm.pool",
     "valuecrm.scoring",
+    "valuecrm.focus",
     "valuecrm.api",
     "valuecrm.web",
 ]

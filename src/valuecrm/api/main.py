@@ -3,6 +3,7 @@
 from ninja import NinjaAPI
 
 from valuecrm.api import crm, errors, org, pool, sales
+from valuecrm.api import focus as focus_api
 from valuecrm.api import scoring as scoring_api
 from valuecrm.api.auth import AUTH
 
@@ -24,3 +25,4 @@ api.add_router("", crm.router)
 api.add_router("", sales.router)
 api.add_router("", pool.router)
 api.add_router("", scoring_api.router)
+api.add_router("", focus_api.router)
