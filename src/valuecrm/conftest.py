@@ -18,6 +18,24 @@ from valuecrm.sales.actions import LineInput, create_contract, create_opportunit
 from valuecrm.sales.models import Payment, PaymentPlan, Product
 
 
+def pytest_collection_modifyitems(items):
+    """Transactional tests must restore the database as they found it.
+
+    A transactional test ends with a flush, which empties the tables that migrations fill
+    (the default stages, content types); `serialized_rollback` puts them back. One test
+    without it breaks the tests after it in ways far from the cause, so it is refused here.
+    """
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if marker and marker.kwargs.get("transaction") and not marker.kwargs.get(
+            "serialized_rollback"
+        ):
+            raise pytest.UsageError(
+                f"{item.nodeid}: use @pytest.mark.django_db(transaction=True, "
+                "serialized_rollback=True)"
+            )
+
+
 @dataclass
 class Org:
     company: OrgUnit

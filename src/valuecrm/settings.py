@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "valuecrm.assignment",
     "valuecrm.notifications",
     "valuecrm.webhooks",
+    "valuecrm.scoring",
+    "valuecrm.focus",
     "valuecrm.api",
     "valuecrm.metrics",
     "valuecrm.web",

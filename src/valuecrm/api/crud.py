@@ -48,6 +48,18 @@ class Resource:
         return str(self.model._meta.verbose_name)
 
 
+# Every list endpoint by path ("leads"): saved views are checked against its filters,
+# ordering and columns.
+RESOURCES: dict[str, Resource] = {}
+
+
+def list_resource(path: str) -> Resource | None:
+    """The list endpoint at `path`, whoever asks (page, CLI, job)."""
+    import valuecrm.api.main  # noqa: F401 - building the API registers every resource
+
+    return RESOURCES.get(path)
+
+
 def to_model_values(model, payload: dict, *, extra: tuple[str, ...]) -> tuple[dict, dict]:
     """Split a payload into model field values (foreign keys as `<name>_id`) and extras."""
     values, extras = {}, {}
@@ -132,6 +144,7 @@ class HistoryEntry(Schema):
 
 def register(router: Router, resource: Resource) -> None:  # noqa: C901 - one closure per route
     model, path = resource.model, resource.path
+    RESOURCES[path] = resource
     op = path.replace("-", "_")
     create = resource.create or _default_create(resource)
     update = resource.update or _default_update(resource)

@@ -14,7 +14,9 @@ from valuecrm.api import (
     webhooks,
 )
 from valuecrm.api import dataio as dataio_api
+from valuecrm.api import focus as focus_api
 from valuecrm.api import metrics as metrics_api
+from valuecrm.api import scoring as scoring_api
 from valuecrm.api.auth import AUTH
 
 api = NinjaAPI(
@@ -40,3 +42,5 @@ api.add_router("", notifications.router)
 api.add_router("", dataio_api.router)
 api.add_router("", webhooks.router)
 api.add_router("", metrics_api.router)
+api.add_router("", scoring_api.router)
+api.add_router("", focus_api.router)

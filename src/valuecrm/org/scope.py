@@ -94,6 +94,28 @@ class AdminDataQuerySet(ReferenceQuerySet):
         return self
 
 
+class SharedQuerySet(models.QuerySet):
+    """Things people make for themselves and may share with a unit (saved views): each
+    person sees their own and those shared with their unit or a unit above it (a view shared
+    with a department reaches all its teams); only the owner changes or deletes one.
+    Personal means personal: administrators do not see others' unshared items."""
+
+    def visible_to(self, user):
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        mine = Q(owner=user)
+        if user.unit_id:
+            mine |= Q(shared_with_id__in=unit_ancestor_ids(user.unit))
+        return self.filter(mine)
+
+    def editable_by(self, user):
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        return self.filter(owner=user)
+
+    get_visible = ScopedQuerySet.get_visible
+
+
 def unit_ancestor_ids(unit) -> list[int]:
     """The unit and every unit above it, from its materialised path."""
     return [int(part) for part in unit.path.strip("/").split("/") if part]

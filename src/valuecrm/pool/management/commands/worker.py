@@ -4,10 +4,12 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from valuecrm.pool.tasks import schedule_sweep
+from valuecrm.scoring.tasks import schedule_recompute
 
 
 class Command(BaseCommand):
-    help = "Run the background worker (django-tasks database backend) with the pool sweep."
+    help = ("Run the background worker (django-tasks database backend) with the pool sweep "
+            "and the score recompute.")
 
     def add_arguments(self, parser):
         parser.add_argument("--batch", action="store_true",
@@ -15,5 +17,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, batch, **options):
         schedule_sweep()
+        schedule_recompute()
         worker_args = ["--batch"] if batch else []
         call_command("db_worker", *worker_args, verbosity=options["verbosity"])
