@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "valuecrm.crm",
     "valuecrm.sales",
     "valuecrm.pool",
+    "valuecrm.search",
+    "valuecrm.dedup",
     "valuecrm.api",
     "valuecrm.web",
 ]

@@ -2,7 +2,7 @@
 
 from ninja import NinjaAPI
 
-from valuecrm.api import crm, errors, org, pool, sales
+from valuecrm.api import crm, dedup, errors, org, pool, sales, search
 from valuecrm.api.auth import AUTH
 
 api = NinjaAPI(
@@ -22,3 +22,5 @@ api.add_router("", org.router)
 api.add_router("", crm.router)
 api.add_router("", sales.router)
 api.add_router("", pool.router)
+api.add_router("", search.router)
+api.add_router("", dedup.router)
