@@ -2,17 +2,18 @@
 assigned. The first rule that filters the lead disqualifies it with the rule's name as the
 reason (and what it found in the history entry); nothing is ever dropped."""
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import phonenumbers
+from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from valuecrm.core import records
 from valuecrm.core.errors import Conflict, ValidationError
 from valuecrm.core.history import history_reason
-from valuecrm.core.normalize import normalize_phone
 from valuecrm.crm.models import Lead
 from valuecrm.dedup.duplicates import find_duplicates
 from valuecrm.dedup.models import CleaningRule
@@ -32,16 +33,21 @@ class CleaningVerdict:
         return self.rule.name if self.rule else ""
 
 
+# What people type into web forms to get past a required phone field: one digit seven
+# times or more in a row (13800000000).
+_FAKE_PHONE = re.compile(r"(\d)\1{6,}")
+_MOBILE = (phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE)
+
+
 def _invalid_phone(rule, lead, actor) -> str | None:
+    """Stored phones are already valid E.164 (model validation); this filters the valid
+    numbers nobody answers: placeholders, and landlines where the rule wants mobiles."""
     if not lead.phone:
         return None
-    try:
-        number = phonenumbers.parse(normalize_phone(lead.phone))
-    except ValidationError:
-        return _("%(phone)s is not a valid phone number.") % {"phone": lead.phone}
-    mobile = (phonenumbers.PhoneNumberType.MOBILE,
-              phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE)
-    if rule.mobile_only and phonenumbers.number_type(number) not in mobile:
+    number = phonenumbers.parse(lead.phone, settings.PHONE_DEFAULT_REGION)
+    if _FAKE_PHONE.search(str(number.national_number)):
+        return _("%(phone)s looks like a placeholder number.") % {"phone": lead.phone}
+    if rule.mobile_only and phonenumbers.number_type(number) not in _MOBILE:
         return _("%(phone)s is not a mobile number.") % {"phone": lead.phone}
     return None
 

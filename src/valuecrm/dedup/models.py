@@ -38,7 +38,8 @@ class CleaningRule(models.Model):
     is_active = models.BooleanField(_("active"), default=True)
     mobile_only = models.BooleanField(
         _("mobile numbers only"), default=False,
-        help_text=_("Invalid phone: also filter valid numbers that are not mobile numbers."),
+        help_text=_("Invalid phone: besides placeholder numbers such as 13800000000, also "
+                    "filter numbers that are not mobile numbers."),
     )
     email_domains = models.TextField(
         _("blocked email domains"), blank=True,
