@@ -1,13 +1,17 @@
 """The search text kept on every searchable record, and the query normalisation that
 matches it.
 
-A record's `search_text` holds, space-separated, each name as written (folded: NFKC,
-lower case, no spaces), its full pinyin ("zhangsan") and pinyin initials ("zs"), the
-phone's digits in international form ("8613812345678", which contains the national
-number) and the email. A query is folded the same way and matched as a substring, so
-Chinese fragments, pinyin, initials and phone fragments are all one `LIKE '%q%'` that a
-trigram index serves on PostgreSQL. Folded queries never contain spaces, so a match
-never spans two parts.
+A record's `search_text` holds, each preceded by a space, each name as written (folded:
+NFKC, lower case, no spaces), its full pinyin ("zhangsan") and pinyin initials ("zs"),
+every two consecutive Chinese characters of it ("张三", "三丰"), the phone's digits in
+international form ("8613812345678", which contains the national number) and the email.
+
+A query is folded the same way. From three characters it is matched as a substring
+(`LIKE '%q%'`, served by a trigram index on PostgreSQL). A query of one or two characters
+has no trigram, so it is matched at the start of a word (`LIKE '% q%'`, whose pattern
+yields the padded trigrams "  q" and " qx" that the index holds); the two-character
+Chinese words make any two-character Chinese fragment a word start. Folded queries never
+contain spaces, so a match never spans two words.
 """
 
 import re
@@ -15,10 +19,14 @@ import unicodedata
 from collections.abc import Iterable
 
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 _SPACES = re.compile(r"\s+")
 _HAN = re.compile(r"[\u3400-\u9fff]")
+_HAN_PAIR = re.compile(r"[\u3400-\u9fff]{2}")
+# Shorter queries have no trigram; they match the start of a word (see the module text).
+SHORT_QUERY = 2
 _PHONE_QUERY = re.compile(r"^\+?[\d\s\-()]+$")
 
 
@@ -42,6 +50,10 @@ def pinyin_forms(name: str) -> tuple[str, str]:
     return full, initials
 
 
+def _han_pairs(folded: str) -> list[str]:
+    return [folded[i:i + 2] for i in range(len(folded) - 1) if _HAN_PAIR.match(folded, i)]
+
+
 def build_search_text(*, names: Iterable[str] = (), phones: Iterable[str] = (),
                       emails: Iterable[str] = ()) -> str:
     parts: list[str] = []
@@ -50,8 +62,10 @@ def build_search_text(*, names: Iterable[str] = (), phones: Iterable[str] = (),
             parts.extend([folded, *pinyin_forms(folded)])
     parts.extend(re.sub(r"\D", "", phone) for phone in phones)
     parts.extend(fold(email) for email in emails)
+    for name in names:
+        parts.extend(_han_pairs(fold(name)))
     unique = dict.fromkeys(p for p in parts if p)
-    return " ".join(unique)
+    return "".join(f" {part}" for part in unique)
 
 
 def fold_query(query: str) -> str:
@@ -60,6 +74,13 @@ def fold_query(query: str) -> str:
     if _PHONE_QUERY.match(query or "") and re.search(r"\d", query):
         return re.sub(r"\D", "", query)
     return fold(query)
+
+
+def search_filter(folded: str) -> Q:
+    """The condition on `search_text` for a folded query."""
+    if len(folded) <= SHORT_QUERY:
+        return Q(search_text__contains=f" {folded}")
+    return Q(search_text__contains=folded)
 
 
 class SearchIndexed(models.Model):

@@ -1,8 +1,9 @@
 """One search over leads, customers, contacts and opportunities, within the caller's scope.
 
-Each kind is one query: `search_text LIKE '%<folded query>%'` on the records the caller
-may see (`visible_to`), newest first, at most `limit` hits. On PostgreSQL a trigram GIN
-index on `search_text` serves the LIKE for queries of three characters or more.
+Each kind is one query: `search_text LIKE '%<folded query>%'` (one or two characters:
+at the start of a word, see core/search.py) on the records the caller may see
+(`visible_to`), newest first, at most `limit` hits. On PostgreSQL a trigram GIN index on
+`search_text` serves the LIKE.
 """
 
 from collections.abc import Callable
@@ -12,7 +13,7 @@ from django.db import models
 from django.utils.translation import gettext as _
 
 from valuecrm.core.errors import ValidationError
-from valuecrm.core.search import fold_query
+from valuecrm.core.search import fold_query, search_filter
 from valuecrm.crm.models import Contact, Customer, Lead
 from valuecrm.sales.models import Opportunity
 
@@ -102,7 +103,7 @@ def search_records(*, actor, query: str, kinds: list[str] | None = None,
             continue
         rows = list(
             spec.model.objects.visible_to(actor)
-            .filter(search_text__contains=folded)
+            .filter(search_filter(folded))
             .select_related(*spec.select_related)
             .order_by("-pk")[: limit + 1]
         )

@@ -27,7 +27,7 @@ def hits(response, kind="lead"):
 
 
 @pytest.mark.parametrize("query", [
-    "张三", "张", "云栖", "zhangsan", "ZhangSan", "zhang san", "zs", "yunqi", "hzyqkj",
+    "张三", "张", "云栖", "栖科", "zhangsan", "ZhangSan", "zhang san", "zs", "yunqi", "hzyqkj",
     "1234", "139-1234", "+86 139 1234 5678", "zhang.san@example", "EXAMPLE.COM",
 ])
 def test_a_rep_finds_their_lead_by_any_form_of_its_name_phone_or_email(org, api, zhangsan,
@@ -36,7 +36,9 @@ def test_a_rep_finds_their_lead_by_any_form_of_its_name_phone_or_email(org, api,
 
 
 def test_unrelated_queries_find_nothing(org, api, zhangsan):
-    for query in ("李四", "lisi", "5555", "zs@"):
+    # One or two characters match the start of a word (a name, pinyin, initials, any two
+    # Chinese characters in a row), not the middle of one: "an" is not in a word start.
+    for query in ("李四", "lisi", "5555", "zs@", "an", "三栖"):
         assert hits(api(org.rep_a).get("search", q=query)) == []
 
 
