@@ -18,6 +18,8 @@ import time
 
 from common import setup_django
 
+SHORT_QUERY = 2  # valuecrm.core.search.SHORT_QUERY (Django is set up only in main)
+
 
 def percentiles(times: list[float]) -> tuple[float, float]:
     ordered = sorted(times)
@@ -60,7 +62,7 @@ def populate(n: int, reps, now) -> list[dict]:
 def queries_from(samples: list[dict], count: int) -> dict[str, list[tuple]]:
     rnd = random.Random(7)
     picked = rnd.sample(samples, min(count, len(samples)))
-    parts = lambda s: s["text"].split(" ")  # noqa: E731 - [name, pinyin, initials, company, …]
+    parts = lambda s: s["text"].split()  # noqa: E731 - [name, pinyin, initials, company, …]
     return {
         "chinese 2 chars": [(s["name"][-2:], s) for s in picked],
         "chinese 3 chars": [(s["company"][2:5], s) for s in picked],
@@ -79,13 +81,15 @@ RAW = {
 
 
 def raw_search(cursor, role: str, folded: str, user) -> list:
+    # The same pattern as core.search.search_filter: short queries match word starts.
+    pattern = f"% {folded}%" if len(folded) <= SHORT_QUERY else f"%{folded}%"
     join = "JOIN org_user u ON u.id = l.owner_id" if role == "manager" else ""
     cursor.execute(
         f"SELECT l.id, l.name, l.company_name, l.phone, l.email, l.owner_id FROM crm_lead l "
         f"{join} WHERE l.deleted_at IS NULL {RAW[role]} AND l.search_text LIKE %(q)s "
         f"ORDER BY l.id DESC LIMIT 11",
         {"user": user.pk, "path": (user.unit.path if user.unit_id else "") + "%",
-         "q": f"%{folded}%"},
+         "q": pattern},
     )
     return cursor.fetchall()
 
