@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "valuecrm.webhooks",
     "valuecrm.scoring",
     "valuecrm.focus",
+    "valuecrm.search",
+    "valuecrm.dedup",
     "valuecrm.api",
     "valuecrm.metrics",
     "valuecrm.web",

@@ -6,17 +6,19 @@ from valuecrm.api import (
     assignment,
     capture,
     crm,
+    dataio,
+    dedup,
     errors,
+    focus,
+    metrics,
     notifications,
     org,
     pool,
     sales,
+    scoring,
+    search,
     webhooks,
 )
-from valuecrm.api import dataio as dataio_api
-from valuecrm.api import focus as focus_api
-from valuecrm.api import metrics as metrics_api
-from valuecrm.api import scoring as scoring_api
 from valuecrm.api.auth import AUTH
 
 api = NinjaAPI(
@@ -32,15 +34,7 @@ api = NinjaAPI(
     urls_namespace="api-v1",
 )
 errors.install(api)
-api.add_router("", org.router)
-api.add_router("", crm.router)
-api.add_router("", sales.router)
-api.add_router("", pool.router)
-api.add_router("", assignment.router)
-api.add_router("", capture.router)
-api.add_router("", notifications.router)
-api.add_router("", dataio_api.router)
-api.add_router("", webhooks.router)
-api.add_router("", metrics_api.router)
-api.add_router("", scoring_api.router)
-api.add_router("", focus_api.router)
+# One router per domain module, in the order the OpenAPI document lists them.
+for module in (org, crm, sales, pool, assignment, capture, dedup, search, scoring, focus,
+               notifications, dataio, metrics, webhooks):
+    api.add_router("", module.router)

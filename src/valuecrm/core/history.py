@@ -28,3 +28,13 @@ def record_history(obj) -> list[dict]:
         })
         previous = row
     return entries
+
+
+REASON_LENGTH = 100  # django-simple-history's history_change_reason column
+
+
+def history_reason(text: str) -> str:
+    """`text` cut to fit the history's reason column (longer text fails on PostgreSQL)."""
+    from django.utils.text import Truncator
+
+    return Truncator(text).chars(REASON_LENGTH)

@@ -16,17 +16,23 @@ from valuecrm.webhooks.actions import emit
 @transaction.atomic
 def create_lead(*, actor, data: dict, tags=None) -> Lead:
     """A new lead. A rep's own lead is theirs; a lead created by anyone else without an
-    owner (a manager's entry, web-to-lead, a system job) goes through the assignment rules.
-    An owned lead counts as assigned from now: time to first contact starts."""
+    owner (a manager's entry, web-to-lead, a system job) is first checked by the cleaning
+    rules (a filtered lead is disqualified with the rule as reason, never dropped) and then
+    given out by the assignment rules. An owned lead counts as assigned from now: time to
+    first contact starts."""
     from valuecrm.assignment.actions import assign_lead
+    from valuecrm.dedup.cleaning import clean_lead
 
     by_rules = data.get("owner_id") is None and actor.role != Role.REP
     lead = create_record(actor=actor, model=Lead, data=dict(data), tags=tags)
     if lead.owner_id and not lead.assigned_at:
         Lead.objects.filter(pk=lead.pk).update(assigned_at=lead.created_at)
         lead.assigned_at = lead.created_at
-    if by_rules and assign_lead(actor=actor, lead_id=lead.pk) is not None:
-        lead.refresh_from_db()
+    if by_rules:
+        verdict = clean_lead(actor=actor, lead=lead)
+        lead = verdict.lead
+        if verdict.passed and assign_lead(actor=actor, lead_id=lead.pk) is not None:
+            lead.refresh_from_db()
     emit("lead.created", lead_payload(lead))
     return lead
 

@@ -14,6 +14,7 @@ from simple_history.models import HistoricalRecords
 
 from valuecrm.core.models import SoftDeletable, TimeStamped, Versioned
 from valuecrm.core.normalize import normalize_company, normalize_email, normalize_phone
+from valuecrm.core.search import SearchIndexed
 from valuecrm.org.scope import AliveManager, ReferenceQuerySet, ScopedManager
 
 OWNER = settings.AUTH_USER_MODEL
@@ -108,7 +109,7 @@ class Tag(models.Model):
         return f"{self.group}: {self.name}" if self.group_id else self.name
 
 
-class Lead(ContactFieldsMixin, TimeStamped, Versioned, SoftDeletable):
+class Lead(ContactFieldsMixin, SearchIndexed, TimeStamped, Versioned, SoftDeletable):
     class Status(models.TextChoices):
         NEW = "new", _("New")
         WORKING = "working", _("Working")
@@ -117,9 +118,14 @@ class Lead(ContactFieldsMixin, TimeStamped, Versioned, SoftDeletable):
         CONVERTED = "converted", _("Converted")
 
     scope_owner = "owner"
+    search_names = ("name", "company_name")
+    search_phones = ("phone",)
+    search_emails = ("email",)
 
     name = models.CharField(_("contact name"), max_length=100, blank=True)
     company_name = models.CharField(_("company name"), max_length=200, blank=True)
+    # normalize_company(company_name): duplicate checks compare it, like Customer.name_key.
+    company_key = models.CharField(max_length=200, editable=False, db_index=True, default="")
     phone = models.CharField(_("phone"), max_length=32, blank=True, db_index=True)
     email = models.CharField(_("email"), max_length=254, blank=True, db_index=True)
     region = models.CharField(_("region"), max_length=100, blank=True)
@@ -149,7 +155,9 @@ class Lead(ContactFieldsMixin, TimeStamped, Versioned, SoftDeletable):
         "sales.Opportunity", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     tags = models.ManyToManyField(Tag, verbose_name=_("tags"), blank=True, related_name="leads")
-    history = HistoricalRecords(excluded_fields=["version"], m2m_fields=[tags])
+    history = HistoricalRecords(
+        excluded_fields=["version", "company_key", "search_text"], m2m_fields=[tags]
+    )
 
     objects = AliveManager()
     all_objects = ScopedManager()
@@ -172,8 +180,13 @@ class Lead(ContactFieldsMixin, TimeStamped, Versioned, SoftDeletable):
     def __str__(self) -> str:
         return " / ".join(x for x in (self.name, self.company_name) if x)
 
+    def set_derived_fields(self) -> None:
+        self.company_key = normalize_company(self.company_name)
+        super().set_derived_fields()
+
     def clean(self):
         errors = self.normalize_contact_fields()
+        self.company_key = normalize_company(self.company_name)
         if not self.name.strip() and not self.company_name.strip():
             errors["name"] = [_("Give a contact name or a company name.")]
         if self.status == self.Status.DISQUALIFIED and not self.disqualify_reason.strip():
@@ -182,7 +195,7 @@ class Lead(ContactFieldsMixin, TimeStamped, Versioned, SoftDeletable):
             raise ValidationError(errors)
 
 
-class Customer(ContactFieldsMixin, TimeStamped, Versioned, SoftDeletable):
+class Customer(ContactFieldsMixin, SearchIndexed, TimeStamped, Versioned, SoftDeletable):
     class SizeTier(models.TextChoices):
         SMALL = "small", _("Small")
         MEDIUM = "medium", _("Medium")
@@ -196,6 +209,8 @@ class Customer(ContactFieldsMixin, TimeStamped, Versioned, SoftDeletable):
 
     scope_owner = "owner"
     soft_delete_cascade = ("contacts", "opportunities", "contracts")
+    search_phones = ("phone",)
+    search_emails = ("email",)
 
     name = models.CharField(_("name"), max_length=200)
     name_key = models.CharField(max_length=200, editable=False, db_index=True, default="")
@@ -233,7 +248,8 @@ class Customer(ContactFieldsMixin, TimeStamped, Versioned, SoftDeletable):
         Tag, verbose_name=_("tags"), blank=True, related_name="customers"
     )
     history = HistoricalRecords(
-        excluded_fields=["version", "name_key", "last_activity_at"], m2m_fields=[tags]
+        excluded_fields=["version", "name_key", "last_activity_at", "search_text"],
+        m2m_fields=[tags],
     )
 
     objects = AliveManager()
@@ -248,6 +264,10 @@ class Customer(ContactFieldsMixin, TimeStamped, Versioned, SoftDeletable):
     def __str__(self) -> str:
         return self.name
 
+    def set_derived_fields(self) -> None:
+        self.name_key = normalize_company(self.name)
+        super().set_derived_fields()
+
     def clean(self):
         errors = self.normalize_contact_fields()
         self.name = self.name.strip()
@@ -258,8 +278,10 @@ class Customer(ContactFieldsMixin, TimeStamped, Versioned, SoftDeletable):
             raise ValidationError(errors)
 
 
-class Contact(ContactFieldsMixin, TimeStamped, Versioned, SoftDeletable):
+class Contact(ContactFieldsMixin, SearchIndexed, TimeStamped, Versioned, SoftDeletable):
     scope_owner = "customer__owner"
+    search_phones = ("phone",)
+    search_emails = ("email",)
 
     customer = models.ForeignKey(
         Customer, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="contacts"
@@ -269,7 +291,7 @@ class Contact(ContactFieldsMixin, TimeStamped, Versioned, SoftDeletable):
     phone = models.CharField(_("phone"), max_length=32, blank=True, db_index=True)
     email = models.CharField(_("email"), max_length=254, blank=True, db_index=True)
     is_primary = models.BooleanField(_("primary contact"), default=False)
-    history = HistoricalRecords(excluded_fields=["version"])
+    history = HistoricalRecords(excluded_fields=["version", "search_text"])
 
     objects = AliveManager()
     all_objects = ScopedManager()

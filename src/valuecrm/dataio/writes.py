@@ -77,6 +77,9 @@ def create(actor, model, candidates, batch_size: int) -> None:
     if not candidates:
         return
     objs = [c.obj for c in candidates]
+    for obj in objs:
+        if hasattr(obj, "set_derived_fields"):
+            obj.set_derived_fields()
     if model is Lead:
         # As create_lead: an owned lead counts as assigned from its creation.
         for obj in objs:
@@ -104,7 +107,13 @@ def update(actor, model, pairs, fields: set[str], batch_size: int, now) -> None:
         return
     objs = []
     versioned = hasattr(model, "version")
+    derived = hasattr(model, "set_derived_fields")
+    if derived:
+        fields = fields | {"search_text"} | {
+            f for f in ("name_key", "company_key") if hasattr(model, f)}
     for _candidate, target in pairs:
+        if derived:
+            target.set_derived_fields()
         if versioned:
             target.version += 1
         target.updated_at = now

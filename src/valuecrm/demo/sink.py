@@ -33,6 +33,8 @@ class Sink:
 
     def add(self, obj: models.Model) -> models.Model:
         model = type(obj)
+        if hasattr(obj, "set_derived_fields"):
+            obj.set_derived_fields()  # search text and comparison keys, as save() would
         if obj.pk is None:
             obj.pk = self.reserve(model)
         buffer = self.buffers.setdefault(model, [])

@@ -14,6 +14,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from valuecrm.core.models import SoftDeletable, TimeStamped, Versioned
+from valuecrm.core.search import SearchIndexed
 from valuecrm.org.scope import AliveManager, ReferenceQuerySet, ScopedManager, ScopedQuerySet
 
 OWNER = settings.AUTH_USER_MODEL
@@ -79,7 +80,7 @@ class Product(TimeStamped):
         return self.name
 
 
-class Opportunity(TimeStamped, Versioned, SoftDeletable):
+class Opportunity(SearchIndexed, TimeStamped, Versioned, SoftDeletable):
     scope_owner = "owner"
 
     name = models.CharField(_("name"), max_length=200)
@@ -103,7 +104,7 @@ class Opportunity(TimeStamped, Versioned, SoftDeletable):
     owner = models.ForeignKey(
         OWNER, verbose_name=_("owner"), on_delete=models.PROTECT, related_name="opportunities"
     )
-    history = HistoricalRecords(excluded_fields=["version"])
+    history = HistoricalRecords(excluded_fields=["version", "search_text"])
 
     objects = AliveManager()
     all_objects = ScopedManager()
