@@ -200,7 +200,15 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
 # Background work: django-tasks with its database backend, run by `valuecrm worker`.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-POOL_SWEEP_INTERVAL_SECONDS = int(os.environ.get("POOL_SWEEP_INTERVAL_SECONDS", "3600"))
+# Periodic tasks (task path -> seconds between runs), kept scheduled by `valuecrm worker`.
+PERIODIC_TASKS = {
+    "valuecrm.pool.tasks.sweep_pools_task":
+        int(os.environ.get("POOL_SWEEP_INTERVAL_SECONDS", "3600")),
+    "valuecrm.scoring.tasks.recompute_scores_task":
+        int(os.environ.get("SCORING_INTERVAL_SECONDS", str(6 * 3600))),
+    "valuecrm.notifications.tasks.send_due_notices_task":
+        int(os.environ.get("NOTICES_INTERVAL_SECONDS", "3600")),
+}
 
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 500
