@@ -26,6 +26,7 @@ from valuecrm.demo.sink import open_sink
 from valuecrm.demo.stories import Generator
 from valuecrm.demo.timeline import Timeline
 from valuecrm.org.models import User
+from valuecrm.pool.actions import sweep_pools
 from valuecrm.sales.models import Stage
 
 # Kept by a reset: what migrations create (content types, permissions, the pipeline's stages).
@@ -90,6 +91,9 @@ def build_demo(*, seed: int, scale: str, anchor: date, reset: bool = False,
                   scale=SCALES[scale]).run(progress)
         counts = sink.finish()
         record_last_activity()
+        # The pools' rules have been running all along in the story: sweep once at the
+        # anchor so nobody still holds a customer whose deadline passed long ago.
+        counts["pool.recycled"] = sweep_pools(now=timeline.cutoff).total
         counts["org.User"] = len(world.users)
         return DemoRun.objects.create(
             seed=seed, scale=scale, anchor_date=anchor, go_live_date=timeline.go_live,
