@@ -20,6 +20,14 @@ class AssignmentRuleAdmin(admin.ModelAdmin):
     inlines = [MemberInline]
 
 
+@admin.register(AssignmentMember)
+class AssignmentMemberAdmin(admin.ModelAdmin):
+    list_display = ["rule", "user", "weight", "assigned_count", "last_assigned_at", "is_active"]
+    list_filter = ["rule", "is_active"]
+    autocomplete_fields = ["user"]
+    readonly_fields = ["assigned_count", "last_assigned_at"]
+
+
 @admin.register(LeadAssignment)
 class LeadAssignmentAdmin(admin.ModelAdmin):
     list_display = ["lead", "from_owner", "to_owner", "rule", "reason", "actor", "at"]

@@ -19,6 +19,13 @@ class PoolAdmin(admin.ModelAdmin):
     inlines = [RecycleRuleInline]
 
 
+@admin.register(RecycleRule)
+class RecycleRuleAdmin(admin.ModelAdmin):
+    list_display = ["pool", "kind", "days", "reassign_to", "is_active"]
+    list_filter = ["kind", "is_active", "pool"]
+    autocomplete_fields = ["reassign_to"]
+
+
 @admin.register(OwnershipChange)
 class OwnershipChangeAdmin(admin.ModelAdmin):
     list_display = ["customer", "kind", "from_owner", "to_owner", "pool", "reason", "at", "actor"]

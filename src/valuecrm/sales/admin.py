@@ -1,6 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from valuecrm.core.admin import ReadOnlyAdmin
 from valuecrm.crm.admin import DeletedFilter, SoftDeleteAdmin
 from valuecrm.sales.models import (
     Contract,
@@ -26,6 +27,22 @@ class ProductAdmin(SimpleHistoryAdmin):
     list_display = ["name", "sku", "category", "list_price", "currency", "is_active"]
     list_filter = ["category", "is_active"]
     search_fields = ["name", "sku"]
+
+
+@admin.register(OpportunityStageChange)
+class StageChangeAdmin(ReadOnlyAdmin):
+    list_display = ["opportunity", "from_stage", "to_stage", "changed_at", "actor"]
+    list_filter = ["to_stage", "changed_at"]
+    raw_id_fields = ["opportunity", "actor"]
+    date_hierarchy = "changed_at"
+
+
+@admin.register(ContractLine)
+class ContractLineAdmin(ReadOnlyAdmin):
+    list_display = ["contract", "product", "quantity", "unit_price", "discount_percent",
+                    "line_total"]
+    search_fields = ["contract__number", "product__name"]
+    raw_id_fields = ["contract"]
 
 
 class StageChangeInline(admin.TabularInline):

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
-from valuecrm.scoring.models import ScoreModel
+from valuecrm.core.admin import ReadOnlyAdmin
+from valuecrm.scoring.models import Score, ScoreModel
 
 
 @admin.register(ScoreModel)
@@ -13,3 +14,10 @@ class ScoreModelAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Score)
+class ScoreAdmin(ReadOnlyAdmin):
+    list_display = ["lead", "opportunity", "probability", "basis", "computed_at"]
+    list_filter = ["basis"]
+    raw_id_fields = ["lead", "opportunity"]

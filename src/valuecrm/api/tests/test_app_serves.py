@@ -20,16 +20,5 @@ def test_admin_serves_its_login_page_and_styles(db):
     assert client.get("/static/admin/css/base.css").status_code == 200
 
 
-def test_admin_lists_every_model_for_an_administrator(org, records):
-    client = Client()
-    client.force_login(org.admin)
-    for path in ["crm/lead", "crm/customer", "crm/contact", "crm/activity", "crm/channel",
-                 "crm/tag", "sales/opportunity", "sales/contract", "sales/payment",
-                 "sales/paymentplan", "sales/product", "sales/stage", "org/orgunit", "org/user",
-                 "org/apitoken"]:
-        response = client.get(f"/admin/{path}/", {"q": "rep"})
-        assert response.status_code == 200, path
-
-
 def test_health_check_answers(db):
     assert Client().get("/healthz").json() == {"status": "ok"}
