@@ -49,11 +49,12 @@ def main() -> None:
             """
             INSERT INTO crm_customer (name, name_key, industry, size_tier, region, phone, email,
                 lifecycle_stage, owner_id, created_at, updated_at, version, owned_since,
-                last_activity_at)
+                last_activity_at, search_text)
             SELECT 'customer ' || g, 'customer' || g, '', '', '', '', '', 'prospect',
                    %s + (g %% 50), %s, %s, 1, %s - interval '200 days',
                    %s - (CASE WHEN g %% %s = 0 THEN 31 + g %% 60 ELSE g %% 29 END)
-                        * interval '1 day'
+                        * interval '1 day',
+                   ' customer ' || g
             FROM generate_series(1, %s) AS g
             """,
             [first_rep, now, now, now, now, every, args.customers],
