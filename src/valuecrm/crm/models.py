@@ -166,7 +166,13 @@ class Lead(ContactFieldsMixin, SearchIndexed, TimeStamped, Versioned, SoftDeleta
         verbose_name = _("lead")
         verbose_name_plural = _("leads")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["owner", "status"])]
+        # Every list sort key has an index, so deep pages of a sorted list stay fast.
+        indexes = [
+            models.Index(fields=["owner", "status"]),
+            models.Index(fields=["name", "id"], name="crm_lead_name_sort"),
+            models.Index(fields=["company_name", "id"], name="crm_lead_company_sort"),
+            models.Index(fields=["updated_at", "id"], name="crm_lead_updated_sort"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(name="") | ~Q(company_name=""), name="lead_has_a_name"
@@ -259,7 +265,11 @@ class Customer(ContactFieldsMixin, SearchIndexed, TimeStamped, Versioned, SoftDe
         verbose_name = _("customer")
         verbose_name_plural = _("customers")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["owner", "lifecycle_stage"])]
+        indexes = [
+            models.Index(fields=["owner", "lifecycle_stage"]),
+            models.Index(fields=["name", "id"], name="crm_customer_name_sort"),
+            models.Index(fields=["updated_at", "id"], name="crm_customer_updated_sort"),
+        ]
 
     def __str__(self) -> str:
         return self.name
