@@ -141,6 +141,9 @@ class LogBuilder:
             return
         self._attributes.setdefault(name, {}).setdefault(case_code, value)
 
+    def __len__(self) -> int:
+        return len(self._time)
+
     def build(self) -> EventLog:
         if not self._time:
             raise ValidationError({"file": [_("The log has no events.")]})

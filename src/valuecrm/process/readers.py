@@ -12,8 +12,13 @@ from django.utils.translation import gettext as _
 
 from valuecrm.core.errors import ValidationError
 from valuecrm.dataio.readers import UnreadableFile, open_sheet
-from valuecrm.process.log import BadTimestamp, EventLog, LogBuilder, parse_micros, \
-    timestamp_error
+from valuecrm.process.log import (
+    BadTimestamp,
+    EventLog,
+    LogBuilder,
+    parse_micros,
+    timestamp_error,
+)
 
 GZIP_MAGIC = b"\x1f\x8b"
 COMPLETE = "complete"

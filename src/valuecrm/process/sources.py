@@ -16,9 +16,14 @@ from datetime import datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from valuecrm.core.errors import NotFound
-from valuecrm.process.log import BadTimestamp, EventLog, LogBuilder, parse_micros, \
-    timestamp_error
+from valuecrm.core.errors import NotFound, ValidationError
+from valuecrm.process.log import (
+    BadTimestamp,
+    EventLog,
+    LogBuilder,
+    parse_micros,
+    timestamp_error,
+)
 
 Event = tuple[object, str, datetime, str | None]
 
@@ -58,6 +63,9 @@ def source_log(name: str, user) -> EventLog:
             raise timestamp_error(_("%(source)s event %(number)s (case %(case)s)") % {
                 "source": name, "number": number, "case": case}, exc) from None
         builder.add(str(case), str(activity), micros, resource or "")
+    if not builder:
+        raise ValidationError({"source": [_("No events of %(source)s are visible to you.")
+                                          % {"source": name}]})
     if source.case_attributes is not None:
         for case, attributes in source.case_attributes(user).items():
             code = builder.case_code(str(case))
