@@ -31,6 +31,12 @@ def parse_micros(value) -> int:
     as text (ISO 8601 with or without an offset, or the day-first formats the funnel reads).
     Naive times are in the installation's time zone."""
     if isinstance(value, str):
+        try:  # the common case first: ISO 8601 with an offset
+            parsed = datetime.fromisoformat(value)
+            if parsed.tzinfo is not None:
+                return round(parsed.timestamp() * MICROS)
+        except ValueError:
+            pass
         if not value.strip():
             raise BadTimestamp(_("the timestamp is empty"))
         try:

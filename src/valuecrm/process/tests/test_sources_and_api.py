@@ -84,8 +84,8 @@ def upload(api_client, content: bytes, **fields):
 
 
 def test_upload_a_csv_with_column_names(org, api):
-    content = ("id,step,when\n1,a,2025-01-01 09:00\n1,b,2025-01-01 11:00\n"
-               "2,a,2025-01-01 09:00\n").encode()
+    content = (b"id,step,when\n1,a,2025-01-01 09:00\n1,b,2025-01-01 11:00\n"
+               b"2,a,2025-01-01 09:00\n")
     response = upload(api(org.rep_a), content, case="id", activity="step", timestamp="when",
                       target="1h")
     assert response.status_code == 200, response.content
