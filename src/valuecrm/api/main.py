@@ -14,6 +14,7 @@ from valuecrm.api import (
     notifications,
     org,
     pool,
+    process,
     sales,
     scoring,
     search,
@@ -36,5 +37,5 @@ api = NinjaAPI(
 errors.install(api)
 # One router per domain module, in the order the OpenAPI document lists them.
 for module in (org, crm, sales, pool, assignment, capture, dedup, search, scoring, focus,
-               notifications, dataio, metrics, webhooks):
+               notifications, dataio, metrics, webhooks, process):
     api.add_router("", module.router)

@@ -24,11 +24,12 @@ _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 _FORMATS = ("%d-%m-%Y", "%d/%m/%Y", "%Y/%m/%d", "%d-%m-%Y %H:%M:%S", "%Y/%m/%d %H:%M:%S")
 
 
-def parse_window(text: str) -> timedelta:
+def parse_window(text: str, field: str = "window") -> timedelta:
+    """A duration written as a number and a unit (14d, 36h); errors are keyed by `field`."""
     match = _WINDOW.match(str(text).strip().lower())
     if not match:
-        raise ValidationError({"window": [f"Write the window as a number and s, m, h, d or "
-                                          f"w, e.g. 14d, not {text!r}."]})
+        raise ValidationError({field: [f"Write the {field} as a number and s, m, h, d or "
+                                       f"w, e.g. 14d, not {text!r}."]})
     return timedelta(seconds=int(match[1]) * _UNITS[match[2]])
 
 

@@ -1,0 +1,76 @@
+"""Process analysis entry points shared by the command line and the API: options from
+their text form, a file's analysis, and a registered source's analysis in a user's scope."""
+
+from dataclasses import replace
+from datetime import date, datetime, time
+from typing import BinaryIO
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from valuecrm.core.errors import ValidationError
+from valuecrm.metrics.funnels import parse_window
+from valuecrm.process.analysis import DERIVED, Options, analyze
+
+__all__ = ["Options", "analyze_file", "analyze_source", "build_options", "list_sources"]
+from valuecrm.process.readers import Columns, read_log
+from valuecrm.process.sources import SOURCES, source_log
+
+
+def _moment(text: str) -> datetime:
+    """A date (midnight in the installation's time zone) or an ISO date-time."""
+    try:
+        if len(text.strip()) == 10:
+            return timezone.make_aware(datetime.combine(date.fromisoformat(text), time()))
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        raise ValidationError({"compare_before": [
+            _("Write a date as YYYY-MM-DD, not %(text)r.") % {"text": text}]}) from None
+    return value if timezone.is_aware(value) else timezone.make_aware(value)
+
+
+def build_options(*, target: str | None = None, compare_before: str | None = None,
+                  compare_attribute: str | None = None,
+                  compare_values: list[str] | tuple[str, ...] | None = None,
+                  risk: list[str] | tuple[str, ...] = (), top: int = 20) -> Options:
+    if compare_before and compare_attribute:
+        raise ValidationError({"compare_before": [
+            _("Compare either by date or by attribute, not both.")]})
+    if compare_attribute and (not compare_values or len(compare_values) != 2):
+        raise ValidationError({"compare_values": [
+            _("Give exactly two values of %(attribute)s to compare.")
+            % {"attribute": compare_attribute}]})
+    if not 1 <= top <= 1000:
+        raise ValidationError({"top": [_("Show between 1 and 1000 rows.")]})
+    return Options(
+        target=parse_window(target, "target") if target else None,
+        compare_before=_moment(compare_before) if compare_before else None,
+        compare_attribute=compare_attribute or None,
+        compare_values=tuple(compare_values) if compare_attribute else None,
+        risk_attributes=tuple(a for a in risk if a), top=top)
+
+
+def attributes_needed(options: Options) -> tuple[str, ...]:
+    """The case attributes a file must provide for these options."""
+    names = [*options.risk_attributes]
+    if options.compare_attribute:
+        names.append(options.compare_attribute)
+    return tuple(dict.fromkeys(n for n in names if n not in DERIVED))
+
+
+def analyze_file(stream: BinaryIO, columns: Columns, options: Options, *, name: str = "",
+                 size: int | None = None) -> dict:
+    columns = replace(columns, attributes=tuple(
+        dict.fromkeys([*columns.attributes, *attributes_needed(options)])))
+    return analyze(read_log(stream, columns, name=name, size=size), options)
+
+
+def analyze_source(name: str, user, options: Options) -> dict:
+    """The analysis of a registered source, over the records `user` may see."""
+    result = analyze(source_log(name, user), options)
+    result["source"] = name
+    return result
+
+
+def list_sources() -> list[dict]:
+    return [{"name": s.name, "label": str(s.label)} for s in SOURCES.values()]
