@@ -9,6 +9,8 @@ from decimal import Decimal
 import pytest
 from django.test import Client
 from django.utils import timezone
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from valuecrm.crm.actions import create_lead
 from valuecrm.crm.models import Activity, Channel, Contact, Customer
@@ -16,6 +18,13 @@ from valuecrm.org.actions import create_api_token
 from valuecrm.org.models import OrgUnit, Role, User
 from valuecrm.sales.actions import LineInput, create_contract, create_opportunity
 from valuecrm.sales.models import Payment, PaymentPlan, Product
+
+# Property tests check correctness, not speed: on a loaded 2-core CI machine, generating
+# inputs can be slow, which must not fail the suite.
+hypothesis_settings.register_profile(
+    "valuecrm", deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+hypothesis_settings.load_profile("valuecrm")
 
 
 def pytest_collection_modifyitems(items):
