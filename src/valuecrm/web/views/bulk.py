@@ -29,15 +29,9 @@ EXPORT_KIND = {"lead": "leads", "customer": "customers"}
 
 
 class BulkForm(forms.Form):
-    action = forms.CharField()
-    ids = forms.TypedMultipleChoiceField(coerce=int)
     owner = forms.IntegerField(required=False)
     tag = forms.IntegerField(required=False)
     reason = forms.CharField(required=False, max_length=200)
-
-    def __init__(self, data, *, ids):
-        super().__init__(data)
-        self.fields["ids"].choices = [(str(pk), str(pk)) for pk in ids]
 
 
 def _apply(kind: str, action: str, actor, pk: int, data: dict) -> None:
@@ -73,22 +67,22 @@ def bulk_view(kind: str):
         ids = list(MODELS[kind].objects.visible_to(request.user)
                    .filter(pk__in=[v for v in request.POST.getlist("ids") if v.isdigit()])
                    .values_list("pk", flat=True)[:MAX_SELECTED])
-        form = BulkForm(request.POST, ids=ids)
+        form = BulkForm(request.POST)
         action = request.POST.get("action", "")
         if action not in ACTIONS[kind]:
             raise Http404
-        if not form.is_valid():
+        if not ids or not form.is_valid():
             messages.error(request, _("Select at least one row."))
             return redirect(back)
         data = form.cleaned_data
         if action == "export":
-            return export_response(actor=request.user, kind=EXPORT_KIND[kind], ids=data["ids"])
+            return export_response(actor=request.user, kind=EXPORT_KIND[kind], ids=ids)
         problem = _check(kind, action, request.user, data)
         if problem:
             messages.error(request, problem)
             return redirect(back)
         done, refused = 0, {}
-        for pk in data["ids"]:
+        for pk in ids:
             try:
                 _apply(kind, action, request.user, pk, data)
                 done += 1

@@ -5,6 +5,7 @@ these views only turn the request into arguments and the answer into charts."""
 
 import csv
 from datetime import date
+from decimal import Decimal
 
 from django import forms
 from django.contrib.auth.decorators import login_required
@@ -90,6 +91,14 @@ def _explorer_chart(result: dict) -> dict:
     }
 
 
+def _plain(value) -> str:
+    """A value for a spreadsheet: no thousands separators, integers without ".0"."""
+    if value is None:
+        return ""
+    value = Decimal(str(value))
+    return str(int(value)) if value == value.to_integral_value() else str(value)
+
+
 def _csv(result: dict) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
@@ -100,7 +109,7 @@ def _csv(result: dict) -> HttpResponse:
     writer.writerow([_("Period"), *[DIMENSION_LABELS.get(d, d) for d in by], _("Value")])
     for row in result["rows"]:
         writer.writerow([row["period"], *[row["dims"][d]["label"] for d in by],
-                         queries.jsonable(row["value"])])
+                         _plain(row["value"])])
     return response
 
 
