@@ -1,8 +1,10 @@
 """Template helpers shared by every page: navigation, money, query strings."""
 
+import json
 from decimal import Decimal
 
 from django import template
+from django.core.serializers.json import DjangoJSONEncoder
 from django.urls import reverse
 from django.utils.formats import number_format
 from django.utils.translation import get_language
@@ -122,3 +124,11 @@ def days(seconds):
     if seconds is None:
         return "—"
     return number_format(Decimal(str(seconds)) / 86400, 1)
+
+
+@register.filter
+def to_json(value) -> str:
+    """JSON for a data- attribute (escaped like any output). HTMX drops <script> elements
+    from swapped fragments, json_script included, so swapped charts carry their option
+    in `data-option`."""
+    return json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False)

@@ -2,6 +2,7 @@
 each computed by the metrics engine or scoring within the reader's scope."""
 
 import json
+from html import unescape
 from datetime import date
 
 from django.utils import timezone
@@ -11,9 +12,9 @@ from valuecrm.metrics.actions import set_target
 
 def _chart(response, element_id):
     html = response.content.decode()
-    start = html.index(f'id="{element_id}" type="application/json">') + len(
-        f'id="{element_id}" type="application/json">')
-    return json.loads(html[start:html.index("</script>", start)])
+    start = html.index(f'data-chart="{element_id}" data-option="') + len(
+        f'data-chart="{element_id}" data-option="')
+    return json.loads(unescape(html[start:html.index('"', start)]))
 
 
 def _year():

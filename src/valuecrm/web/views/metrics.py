@@ -51,10 +51,11 @@ def _year_start() -> date:
 
 class ExplorerForm(forms.Form):
     metric = forms.ChoiceField(label=gettext_lazy("Metric"))
+    # <input type=date> reads and writes ISO dates whatever the page's language.
     start = forms.DateField(label=gettext_lazy("From"), widget=forms.DateInput(
-        attrs={"type": "date"}))
+        attrs={"type": "date"}, format="%Y-%m-%d"))
     end = forms.DateField(label=gettext_lazy("To"), widget=forms.DateInput(
-        attrs={"type": "date"}))
+        attrs={"type": "date"}, format="%Y-%m-%d"))
     grain = forms.ChoiceField(label=gettext_lazy("Grain"), required=False)
     by = forms.ChoiceField(label=gettext_lazy("Break down by"), required=False)
     compare = forms.ChoiceField(label=gettext_lazy("Compare with"), required=False, choices=[
@@ -118,7 +119,11 @@ def explorer(request):
     metrics = sorted(queries.list_metrics(), key=lambda m: (m["category"], m["key"]))
     form = ExplorerForm(request.GET, metrics=metrics)
     result, chart, error = None, None, ""
-    if form.is_bound and form.is_valid():
+    if form.is_bound and not form.is_valid():
+        # The results part is what HTMX swaps, so it repeats the form's errors.
+        error = " ".join(f"{form[name].label}: {' '.join(errors)}"
+                         for name, errors in form.errors.items())
+    elif form.is_bound:
         data = form.cleaned_data
         try:
             result = queries.metric_values(
