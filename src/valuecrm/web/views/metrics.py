@@ -72,14 +72,28 @@ class ExplorerForm(forms.Form):
         self.fields["by"].choices = [("", "—")] + list(DIMENSION_LABELS.items())
 
 
-def _explorer_chart(result: dict) -> dict:
-    """Periods on the x axis, one series per group (or one for the total)."""
+def _by_group(result: dict) -> tuple[list[str], dict[str, dict]]:
+    """Periods, and each group's value per period (one group, the metric, without `by`)."""
     periods = sorted({row["period"] for row in result["rows"]})
     series: dict[str, dict] = {}
     for row in result["rows"]:
         name = " · ".join(d["label"] for d in row["dims"].values()) or label(
             result["metric"]["label"])
         series.setdefault(name, {}).setdefault(row["period"], row["value"])
+    return periods, series
+
+
+def _pivot(result: dict) -> dict:
+    """The table under the chart: a row per period, a column per group."""
+    periods, series = _by_group(result)
+    return {"groups": list(series),
+            "rows": [{"period": p, "values": [values.get(p) for values in series.values()]}
+                     for p in periods]}
+
+
+def _explorer_chart(result: dict) -> dict:
+    """Periods on the x axis, one series per group (or one for the total)."""
+    periods, series = _by_group(result)
     kind = "line" if len(periods) > 1 else "bar"
     return {
         "tooltip": {"trigger": "axis"}, "legend": {"top": 0, "type": "scroll"},
@@ -118,7 +132,7 @@ def _csv(result: dict) -> HttpResponse:
 def explorer(request):
     metrics = sorted(queries.list_metrics(), key=lambda m: (m["category"], m["key"]))
     form = ExplorerForm(request.GET, metrics=metrics)
-    result, chart, error = None, None, ""
+    result, chart, pivot, error = None, None, None, ""
     if form.is_bound and not form.is_valid():
         # The results part is what HTMX swaps, so it repeats the form's errors.
         error = " ".join(f"{form[name].label}: {' '.join(errors)}"
@@ -136,10 +150,11 @@ def explorer(request):
             if request.GET.get("format") == "csv":
                 return _csv(result)
             chart = _explorer_chart(result)
+            pivot = _pivot(result)
     described = {m["key"]: m for m in metrics}
     chosen = described.get(form["metric"].value() or "")
     return render_page(request, "web/metrics/explorer.html", {
-        "form": form, "result": result, "chart": chart, "error": error,
+        "form": form, "result": result, "chart": chart, "pivot": pivot, "error": error,
         "metric": chosen, "metric_label": label(chosen["label"]) if chosen else "",
         "dimension_labels": DIMENSION_LABELS,
     })
