@@ -2,8 +2,8 @@
 each computed by the metrics engine or scoring within the reader's scope."""
 
 import json
-from html import unescape
 from datetime import date
+from html import unescape
 
 from django.utils import timezone
 

@@ -35,6 +35,22 @@ def test_claim_from_the_pool_until_the_limit_says_no(records, org, open_session)
     assert s.errors == []
 
 
+def test_the_lead_form_warns_of_duplicates_before_saving(records, org, open_session):
+    s = open_session()
+    s.sign_in("rep_a")
+    page = s.page
+    s.go("/leads/new/")
+    page.fill("#id_name", "李雷")
+    page.fill("#id_phone", "138 1234 5678")
+    page.locator("#id_phone").blur()
+    warning = page.locator("#duplicates .duplicates")
+    expect(warning).to_contain_text(records["rep_a"].lead.company_name)
+    expect(warning).to_contain_text("杭州组")  # rep_b's lead: only the team is named
+    expect(warning).not_to_contain_text(records["rep_b"].lead.company_name)
+    s.shot("20-lead-form-duplicates")
+    assert s.errors == []
+
+
 def test_import_a_file_with_a_bad_row_and_read_the_error(records, org, open_session,
                                                          tmp_path):
     source = tmp_path / "线索.csv"
