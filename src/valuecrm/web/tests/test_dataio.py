@@ -83,6 +83,11 @@ def test_unreadable_files_are_refused_on_upload(org, client):
     assert "not an XLSX workbook" in str(response.context["form"].errors["file"])
 
 
+def test_read_only_people_cannot_import(org, client):
+    client.force_login(org.analyst)
+    assert client.get("/import/").status_code == 403
+
+
 def test_products_are_for_administrators(org, client):
     client.force_login(org.rep_a)
     kinds = dict(client.get("/import/").context["form"].fields["kind"].choices)

@@ -67,6 +67,7 @@ def _header(path: Path, name: str) -> list[str]:
 
 
 @login_required
+@domain_errors
 def import_start(request):
     ensure_can_write(request.user)
     form = UploadForm(posted(request), request.FILES or None, user=request.user)
