@@ -1,23 +1,20 @@
 """Import (multipart upload) and export endpoints; both go through the dataio functions the
 command line uses."""
 
-import csv
 import json
-import tempfile
 from datetime import datetime
 from pathlib import Path
 
-from django.http import FileResponse, StreamingHttpResponse
-from django.utils import timezone
+from django.http import FileResponse
 from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema
 from ninja.files import UploadedFile
 
 from valuecrm.core.errors import NotFound, ValidationError
 from valuecrm.dataio.actions import ImportOptions, ImportResult, import_records
-from valuecrm.dataio.exports import csv_chunks, export_header, export_rows, get_kind, write_xlsx
+from valuecrm.dataio.exports import export_response
 from valuecrm.dataio.models import ImportJob
-from valuecrm.dataio.report import RowError
+from valuecrm.dataio.report import RowError, read_report
 
 router = Router(tags=["import and export"])
 ERRORS_SHOWN = 100
@@ -73,16 +70,7 @@ def _mapping(text: str | None) -> dict[str, str]:
 
 
 def _read_report(job: ImportJob) -> tuple[list[RowError], int]:
-    if not job.error_report or not Path(job.error_report).exists():
-        return [], 0
-    errors, count = [], 0
-    with Path(job.error_report).open(encoding="utf-8-sig", newline="") as handle:
-        for line in csv.DictReader(handle):
-            count += 1
-            if len(errors) < ERRORS_SHOWN:
-                errors.append(RowError(int(line["row"]) if line["row"] else None,
-                                       line["column"], line["value"], line["message"]))
-    return errors, count
+    return read_report(job.error_report, limit=ERRORS_SHOWN)
 
 
 @router.get("/imports/{int:pk}", response=ImportOut, operation_id="get_import",
@@ -126,22 +114,4 @@ def create_import(
 @router.get("/export/{kind}", operation_id="export_records",
             summary="The records you can see, as CSV (streamed) or XLSX")
 def export(request, kind: str, format: str = "csv"):  # noqa: A002 - the documented name
-    spec = get_kind(kind)
-    if format not in ("csv", "xlsx"):
-        raise ValidationError({"format": [_("Use csv or xlsx.")]})
-    header, rows = export_header(spec), export_rows(actor=request.auth, kind=kind)
-    name = f"{kind}-{timezone.localdate():%Y%m%d}.{format}"
-    if format == "csv":
-        response = StreamingHttpResponse(csv_chunks(header, rows),
-                                         content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
-        return response
-    # A workbook is a zip whose directory comes last, so it is built in a temporary file
-    # (spilled to disk past a few MB) and then sent.
-    spool = tempfile.SpooledTemporaryFile(max_size=8 << 20)  # noqa: SIM115 - the response closes it
-    write_xlsx(spool, header, rows)
-    spool.seek(0)
-    return FileResponse(
-        spool, as_attachment=True, filename=name,
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
+    return export_response(actor=request.auth, kind=kind, file_format=format)

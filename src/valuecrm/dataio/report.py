@@ -51,3 +51,17 @@ class ErrorReport:
             self._file.close()
             return str(self.path)
         return None
+
+
+def read_report(path: str, *, limit: int) -> tuple[list[RowError], int]:
+    """The first `limit` errors of a saved report and how many it holds in all."""
+    if not path or not Path(path).exists():
+        return [], 0
+    errors, count = [], 0
+    with Path(path).open(encoding="utf-8-sig", newline="") as handle:
+        for line in csv.DictReader(handle):
+            count += 1
+            if len(errors) < limit:
+                errors.append(RowError(int(line["row"]) if line["row"] else None,
+                                       line["column"], line["value"], line["message"]))
+    return errors, count

@@ -10,10 +10,11 @@ from dataclasses import dataclass, field
 import django_filters
 from django.contrib.auth import get_user_model
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from valuecrm.org.queries import visible_users
-from valuecrm.web.htmx import render_page
+from valuecrm.web.htmx import is_partial, render_page
 
 PER_PAGE = 25
 COUNT_CAP = 10_000
@@ -42,6 +43,11 @@ class ListPage:
     empty_hint: str = ""
     annotate: str | None = None
     extra: dict = field(default_factory=dict)
+    # The API's name of this list: saved views and exports use it ("" : none).
+    view_kind: str = ""
+    export_kind: str = ""
+    # Bulk actions offered (web/views/bulk.py); empty: no selection column.
+    bulk_actions: tuple[str, ...] = ()
 
     @property
     def row_template(self) -> str:
@@ -120,4 +126,29 @@ def render_list(request, page: ListPage):
             for c in page.columns
         ],
     }
+    if not is_partial(request):
+        context.update(_toolbar(request, page))
     return render_page(request, "web/list.html", context)
+
+
+BULK_LABELS = {"assign": _("Assign to…"), "tag": _("Add a tag"),
+               "release": _("Move to the public pool"), "export": _("Export the selected rows")}
+
+
+def _toolbar(request, page: ListPage) -> dict:
+    """Saved views, export links and bulk-action choices (the full page only)."""
+    from valuecrm.crm.models import Tag
+    from valuecrm.focus.models import SavedView
+
+    context = {"bulk_actions": [(a, BULK_LABELS[a]) for a in page.bulk_actions]}
+    if page.view_kind:
+        views = SavedView.objects.visible_to(request.user).filter(kind=page.view_kind)
+        current = request.GET.get("view", "")
+        context["saved_views"] = [
+            {"view": v, "current": str(v.pk) == current,
+             "mine": v.owner_id == request.user.pk} for v in views.select_related("owner")]
+    if page.bulk_actions:
+        context["bulk_url"] = reverse(f"web:{page.key}_bulk")
+        context["bulk_owners"] = visible_users(request.user)
+        context["bulk_tags"] = Tag.objects.visible_to(request.user)
+    return context

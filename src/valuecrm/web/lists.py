@@ -90,7 +90,9 @@ class ActivityFilter(ScopedFilterSet):
 
 LISTS = {
     "lead": ListPage(
-        key="lead", model=Lead, title=_("Leads"), filterset=LeadFilter,
+        key="lead", view_kind="leads", export_kind="leads",
+        bulk_actions=("assign", "tag", "export"),
+        model=Lead, title=_("Leads"), filterset=LeadFilter,
         select_related=("owner", "channel"), create_url="web:lead_create",
         empty_hint=_("No leads match. Add one, or clear the filters."),
         columns=(Column(_("Name"), "name"), Column(_("Company"), "company_name"),
@@ -98,7 +100,9 @@ LISTS = {
                  Column(_("Owner")), Column(_("Created"), "created_at")),
     ),
     "customer": ListPage(
-        key="customer", model=Customer, title=_("Customers"), filterset=CustomerFilter,
+        key="customer", view_kind="customers", export_kind="customers",
+        bulk_actions=("tag", "release", "export"),
+        model=Customer, title=_("Customers"), filterset=CustomerFilter,
         select_related=("owner",), create_url="web:customer_create",
         empty_hint=_("No customers match. Convert a lead or add a customer."),
         columns=(Column(_("Name"), "name"), Column(_("Industry"), "industry"),
@@ -106,7 +110,8 @@ LISTS = {
                  Column(_("Owner")), Column(_("Created"), "created_at")),
     ),
     "contact": ListPage(
-        key="contact", model=Contact, title=_("Contacts"), filterset=ContactFilter,
+        key="contact", view_kind="contacts", export_kind="contacts",
+        model=Contact, title=_("Contacts"), filterset=ContactFilter,
         select_related=("customer",),
         empty_hint=_("No contacts match. Contacts are added on a customer's page."),
         columns=(Column(_("Name"), "name"), Column(_("Title")), Column(_("Customer")),
@@ -114,7 +119,8 @@ LISTS = {
                  Column(_("Created"), "created_at")),
     ),
     "opportunity": ListPage(
-        key="opportunity", model=Opportunity, title=_("Opportunities"),
+        key="opportunity", view_kind="opportunities", export_kind="opportunities",
+        model=Opportunity, title=_("Opportunities"),
         filterset=OpportunityFilter, select_related=("customer", "stage", "owner"),
         empty_hint=_("No opportunities match. Opportunities start on a customer's page or "
                      "when a lead is converted."),
@@ -124,7 +130,8 @@ LISTS = {
                  Column(_("Created"), "created_at")),
     ),
     "contract": ListPage(
-        key="contract", model=Contract, title=_("Contracts"), filterset=ContractFilter,
+        key="contract", view_kind="contracts", export_kind="contracts",
+        model=Contract, title=_("Contracts"), filterset=ContractFilter,
         select_related=("customer", "owner"), default_sort="-signed_date",
         empty_hint=_("No contracts match."),
         columns=(Column(_("Number"), "number"), Column(_("Customer")), Column(_("Type")),
@@ -133,7 +140,8 @@ LISTS = {
                  Column(_("Signed"), "signed_date"), Column(_("Owner"))),
     ),
     "activity": ListPage(
-        key="activity", model=Activity, title=_("Activities"), filterset=ActivityFilter,
+        key="activity", view_kind="activities",
+        model=Activity, title=_("Activities"), filterset=ActivityFilter,
         select_related=("owner", "lead", "customer", "opportunity"), default_sort="-started_at",
         empty_hint=_("No activities match. Log a call or visit on a lead or customer."),
         columns=(Column(_("When"), "started_at"), Column(_("Kind")), Column(_("About")),

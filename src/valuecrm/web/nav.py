@@ -23,4 +23,7 @@ NAV = [
     NavItem("web:kanban", _("Kanban"), "/kanban/"),
     NavItem("web:contract_list", _("Contracts"), "/contracts/"),
     NavItem("web:activity_list", _("Activities"), "/activities/"),
+    NavItem("web:pool_list", _("Public pool"), "/pool/"),
+    NavItem("web:metrics_explorer", _("Analysis"), "/metrics/"),
+    NavItem("web:import_start", _("Import"), "/import"),
 ]

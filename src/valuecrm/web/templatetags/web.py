@@ -1,8 +1,10 @@
 """Template helpers shared by every page: navigation, money, query strings."""
 
+import json
 from decimal import Decimal
 
 from django import template
+from django.core.serializers.json import DjangoJSONEncoder
 from django.urls import reverse
 from django.utils.formats import number_format
 from django.utils.translation import get_language
@@ -67,3 +69,66 @@ def stage_name(stage) -> str:
     if get_language() == "en" and getattr(stage, "name_en", ""):
         return stage.name_en
     return str(stage)
+
+
+KIND_DETAIL = {"lead": "web:lead_detail", "customer": "web:customer_detail",
+               "contact": "web:contact_detail", "opportunity": "web:opportunity_detail"}
+
+
+@register.filter
+def kind_url(kind: str, pk) -> str:
+    """The page of a record named by kind and id (search hits, duplicate candidates)."""
+    return reverse(KIND_DETAIL[kind], args=[pk])
+
+
+@register.inclusion_tag("web/includes/bell.html", takes_context=True)
+def notification_bell(context):
+    from valuecrm.notifications.models import Notification
+
+    user = context["request"].user
+    unread = Notification.objects.filter(user=user, read_at__isnull=True).count()
+    return {"unread": unread}
+
+
+@register.filter
+def saved_view_url(view) -> str:
+    from valuecrm.web.views.saved_views import view_url
+
+    return view_url(view)
+
+
+@register.filter
+def get(mapping, key):
+    return mapping.get(key, key) if mapping else key
+
+
+@register.filter
+def number(value):
+    """A metric value: grouped digits, at most two decimals; empty for no value."""
+    if value is None or value == "":
+        return ""
+    value = Decimal(str(value))
+    places = 0 if value == value.to_integral_value() else 2
+    return number_format(value, places, force_grouping=True)
+
+
+@register.filter
+def percent(value):
+    if value is None or value == "":
+        return "—"
+    return f"{number_format(Decimal(str(value)) * 100, 1)}%"
+
+
+@register.filter
+def days(seconds):
+    if seconds is None:
+        return "—"
+    return number_format(Decimal(str(seconds)) / 86400, 1)
+
+
+@register.filter
+def to_json(value) -> str:
+    """JSON for a data- attribute (escaped like any output). HTMX drops <script> elements
+    from swapped fragments, json_script included, so swapped charts carry their option
+    in `data-option`."""
+    return json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False)

@@ -30,10 +30,33 @@ PAGES = {
     "contract_detail": lambda r: {"pk": r.contract.pk},
     "activity_create": lambda r: {"target": "customer", "pk": r.customer.pk},
     "kanban": None,
+    "lead_bulk": None, "customer_bulk": None,
+    "saved_view_create": lambda r: {"kind": "leads"},
+    "saved_view_delete": lambda r: {"pk": 999999},
+    "customer_release": lambda r: {"pk": r.customer.pk},
+    "pool_list": None,
+    "pool_claim": lambda r: {"pk": 999999},
+    "search": None,
+    "duplicate_check": lambda r: {"kind": "lead"},
+    "notification_list": None,
+    "notification_read": lambda r: {"pk": 999999},
+    "notification_read_all": None,
+    "import_start": None,
+    "import_map": lambda r: {"token": "0" * 32},
+    "import_result": lambda r: {"pk": 999999},
+    "import_errors": lambda r: {"pk": 999999},
+    "export": lambda r: {"kind": "leads"},
+    "metrics_explorer": None, "metrics_targets": None, "metrics_trees": None,
+    "metrics_funnel": None, "channel_scorecard": None,
 }
+# Pages whose arguments are not one of a rep's records (their scope is tested with the
+# page's own tests: test_pool, test_dataio, test_notifications, test_saved_views).
+NOT_RECORD_ARGS = {"token_revoke", "saved_view_create", "saved_view_delete", "pool_claim",
+                   "duplicate_check", "notification_read", "import_map", "import_result",
+                   "import_errors", "export"}
 # Pages about one record: another rep opening them must get 404.
 RECORD_PAGES = {name for name, args in PAGES.items()
-                if args is not None and name != "token_revoke"}
+                if args is not None and name not in NOT_RECORD_ARGS}
 
 
 def web_url_names() -> set[str]:

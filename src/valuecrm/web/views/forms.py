@@ -62,3 +62,10 @@ def submit(request, form, save, *, context: dict, aliases=None):
             return go_to(request, record_url(obj))
     status = 422 if request.method == "POST" else 200
     return render_page(request, "web/form.html", {**context, "form": form}, status=status)
+
+
+def refusal(exc: DomainError | ValidationError) -> str:
+    """What to tell the user when an action refused: its field errors or its message."""
+    if isinstance(exc, ValidationError):
+        return " ".join(exc.messages)
+    return exc.message

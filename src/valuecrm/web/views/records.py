@@ -15,13 +15,20 @@ from valuecrm.web import record_forms as rf
 from valuecrm.web.timeline import timeline
 from valuecrm.web.views.forms import domain_errors, posted, submit
 
+# Lead and customer forms ask dedup for possible duplicates as phone, email or company
+# change (views/search.py), before anything is saved.
+DUPLICATE_CHECK = {
+    "lead": {"duplicate_kind": "lead", "duplicate_company": "company_name"},
+    "customer": {"duplicate_kind": "customer", "duplicate_company": "name"},
+}
+
 
 def _visible(request, model, pk, *related):
     qs = model._default_manager.visible_to(request.user)
     return get_object_or_404(qs.select_related(*related), pk=pk)
 
 
-def _edit(request, model, pk, form_class, *, title, update=None):
+def _edit(request, model, pk, form_class, *, title, update=None, extra=None):
     """The edit page of any record: the form carries `version` so stale edits are refused."""
     obj = _visible(request, model, pk)
     form = form_class(posted(request), instance=obj, user=request.user)
@@ -36,7 +43,7 @@ def _edit(request, model, pk, form_class, *, title, update=None):
 
     version = request.POST.get("version", obj.version)
     return submit(request, form, save,
-                  context={"title": title, "record": obj, "version": version})
+                  context={"title": title, "record": obj, "version": version, **(extra or {})})
 
 
 # Leads ------------------------------------------------------------------------------------
@@ -57,13 +64,14 @@ def lead_create(request):
     form = rf.LeadForm(posted(request), user=request.user)
     return submit(request, form,
                   lambda f: crm_actions.create_lead(actor=request.user, data=f.values()),
-                  context={"title": _("New lead")})
+                  context={"title": _("New lead"), **DUPLICATE_CHECK["lead"]})
 
 
 @login_required
 @domain_errors
 def lead_edit(request, pk):
-    return _edit(request, Lead, pk, rf.LeadForm, title=_("Edit lead"))
+    return _edit(request, Lead, pk, rf.LeadForm, title=_("Edit lead"),
+                 extra=DUPLICATE_CHECK["lead"])
 
 
 @login_required
@@ -112,13 +120,14 @@ def customer_create(request):
     form = rf.CustomerForm(posted(request), user=request.user)
     return submit(request, form,
                   lambda f: create_record(actor=request.user, model=Customer, data=f.values()),
-                  context={"title": _("New customer")})
+                  context={"title": _("New customer"), **DUPLICATE_CHECK["customer"]})
 
 
 @login_required
 @domain_errors
 def customer_edit(request, pk):
-    return _edit(request, Customer, pk, rf.CustomerForm, title=_("Edit customer"))
+    return _edit(request, Customer, pk, rf.CustomerForm, title=_("Edit customer"),
+                 extra=DUPLICATE_CHECK["customer"])
 
 
 @login_required

@@ -4,9 +4,15 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from valuecrm.focus.help import reps_needing_help
+from valuecrm.focus.queries import focus_list
 from valuecrm.org.models import Role
+from valuecrm.pool.actions import upcoming_recycles
 from valuecrm.web import queries
 from valuecrm.web.templatetags.web import stage_name
+
+FOCUS_SHOWN = 15
+RECYCLES_SHOWN = 10
 
 
 def _funnel_chart(rows) -> dict:
@@ -42,7 +48,9 @@ def _rep(request) -> dict:
     leads, lead_count = queries.open_leads(request.user)
     return {"leads": leads, "lead_count": lead_count,
             "tasks": queries.upcoming_activities(request.user),
-            "overdue": queries.overdue_plans(request.user)}
+            "overdue": queries.overdue_plans(request.user),
+            "focus": focus_list(request.user).items[:FOCUS_SHOWN],
+            "recycles": upcoming_recycles(request.user)[:RECYCLES_SHOWN]}
 
 
 def _manager(request) -> dict:
@@ -55,6 +63,7 @@ def _manager(request) -> dict:
         "stalled": queries.stalled_deals(request.user),
         "stalled_days": queries.STALLED_AFTER_DAYS,
         "overdue": queries.overdue_plans(request.user),
+        "helpers": reps_needing_help(request.user),
     }
 
 

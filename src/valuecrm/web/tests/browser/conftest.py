@@ -51,9 +51,11 @@ class Session:
         page.on("pageerror", lambda e: self.errors.append(str(e)))
 
     def _console(self, message):
-        # A form refused with 422 is the page working as designed (errors shown per field);
-        # Chromium still logs the status. Anything else logged as an error counts.
-        if message.type == "error" and "status of 422" not in message.text:
+        # A form refused with 422, or a claim refused with 409, is the page working as
+        # designed (the reason is shown); Chromium still logs the status. Anything else
+        # logged as an error counts.
+        expected = ("status of 422", "status of 409")
+        if message.type == "error" and not any(e in message.text for e in expected):
             self.errors.append(message.text)
 
     def go(self, path: str):
