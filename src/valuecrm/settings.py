@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "valuecrm.web",
     "valuecrm.demo",
     "valuecrm.dataio",
+    "valuecrm.delivery",
+    "valuecrm.quality",
 ]
 
 MIDDLEWARE = [

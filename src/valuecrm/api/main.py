@@ -8,12 +8,14 @@ from valuecrm.api import (
     crm,
     dataio,
     dedup,
+    delivery,
     errors,
     focus,
     metrics,
     notifications,
     org,
     pool,
+    quality,
     sales,
     scoring,
     search,
@@ -36,5 +38,6 @@ api = NinjaAPI(
 errors.install(api)
 # One router per domain module, in the order the OpenAPI document lists them.
 for module in (org, crm, sales, pool, assignment, capture, dedup, search, scoring, focus,
-               notifications, dataio, metrics, webhooks):
+               notifications, dataio, metrics, webhooks, delivery,
+               quality):
     api.add_router("", module.router)
