@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "valuecrm.demo",
     "valuecrm.dataio",
     "valuecrm.process",
+    "valuecrm.delivery",
+    "valuecrm.quality",
 ]
 
 MIDDLEWARE = [

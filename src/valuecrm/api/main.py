@@ -8,6 +8,7 @@ from valuecrm.api import (
     crm,
     dataio,
     dedup,
+    delivery,
     errors,
     focus,
     metrics,
@@ -15,6 +16,7 @@ from valuecrm.api import (
     org,
     pool,
     process,
+    quality,
     sales,
     scoring,
     search,
@@ -37,5 +39,5 @@ api = NinjaAPI(
 errors.install(api)
 # One router per domain module, in the order the OpenAPI document lists them.
 for module in (org, crm, sales, pool, assignment, capture, dedup, search, scoring, focus,
-               notifications, dataio, metrics, webhooks, process):
+               notifications, dataio, metrics, webhooks, process, delivery, quality):
     api.add_router("", module.router)

@@ -18,6 +18,8 @@ from django.utils import timezone
 from faker import Faker
 
 from valuecrm.crm.models import Activity, Customer, Lead
+from valuecrm.delivery.models import OrderStage
+from valuecrm.demo.delivery import DeliveryGenerator
 from valuecrm.demo.models import DemoRun
 from valuecrm.demo.params import SCALES
 from valuecrm.demo.queries import data_digest
@@ -29,9 +31,10 @@ from valuecrm.org.models import User
 from valuecrm.pool.actions import sweep_pools
 from valuecrm.sales.models import Stage
 
-# Kept by a reset: what migrations create (content types, permissions, the pipeline's stages).
+# Kept by a reset: what migrations create (content types, permissions, the pipeline's and
+# the delivery's stages).
 KEPT_TABLES = {"django_migrations", "django_content_type", "auth_permission",
-               Stage._meta.db_table}
+               Stage._meta.db_table, OrderStage._meta.db_table}
 
 
 def holds_other_data() -> bool:
@@ -90,6 +93,10 @@ def build_demo(*, seed: int, scale: str, anchor: date, reset: bool = False,
         Generator(rng=rng, fake=fake, timeline=timeline, world=world, sink=sink,
                   scale=SCALES[scale]).run(progress)
         counts = sink.finish()
+        # After the sales history is written: orders are made from its contracts.
+        delivery = open_sink(SCALES[scale].batch)
+        DeliveryGenerator(seed=seed, timeline=timeline, sink=delivery).run()
+        counts = dict(sorted({**counts, **delivery.finish()}.items()))
         record_last_activity()
         # The pools' rules have been running all along in the story: sweep once at the
         # anchor so nobody still holds a customer whose deadline passed long ago.

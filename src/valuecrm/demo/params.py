@@ -189,3 +189,32 @@ SUBJECTS = {
 }
 OUTCOMES = ["客户有兴趣，约下次沟通", "需求已明确", "客户在内部评估", "等待预算审批",
             "已推进到下一步", "客户暂时不方便", "对价格有顾虑"]
+
+# -- order delivery (delivery app) -------------------------------------------------------
+# Orders come from the lines of new and upsell contracts (renewals ship nothing). Median days
+# spent in each stage before go-live; procurement waits for the suppliers, so it is the
+# bottleneck. After go-live every stage takes DELIVERY_SPEED_AFTER of its time.
+ORDER_STAGE_DAYS = {"placed": 0.25, "contract_effective": 0.5, "production": 1.0,
+                    "shipped": 0.7}
+DELIVERY_SPEED_AFTER = 0.65
+PROCUREMENT_EXTRA_DAYS = 0.3  # from the last supplier delivery to leaving procurement
+# Order modifications: chances of 0, 1, 2, 3 changes; each one stretches procurement and
+# production by MODIFICATION_DELAY (re-quoting, re-planning).
+MODIFICATION_WEIGHTS = [55, 25, 12, 8]
+MODIFICATION_DELAY = 0.7
+REWORK_CHANCE = 0.06  # production sends the order back to procurement
+DEFECT_SHARE = (0.04, 0.02)  # share of units failing inspection, before / after go-live
+DEFECT_REASONS = ["外观划伤", "尺寸偏差", "功能测试失败", "包装破损", "配件缺失"]
+RETURN_CHANCE = (0.04, 0.30)  # per order without / with failed units at inspection
+RETURN_REASONS = ["质量问题", "型号不符", "运输损坏", "客户取消"]
+# name, code, chance of delivering by the promised date, chance of filling in the tracking
+# number (before go-live; after it both improve by SUPPLIER_GAIN_AFTER), promised days
+SUPPLIERS = [
+    ("华强电子元件有限公司", "HQ", 0.80, 0.97, 2),
+    ("顺达精密制造有限公司", "SD", 0.65, 0.90, 3),
+    ("宏远包装材料有限公司", "HY", 0.55, 0.30, 2),
+    ("金桥工业设备有限公司", "JQ", 0.75, 0.93, 3),
+    ("东方电子配件有限公司", "DF", 0.50, 0.15, 2),
+]
+SUPPLIER_GAIN_AFTER = 0.2
+LOGISTICS = ["顺丰速运", "京东物流", "中通快递", "德邦物流", "圆通速递"]

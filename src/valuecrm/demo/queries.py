@@ -11,6 +11,7 @@ from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
 from valuecrm.crm.models import Activity, Contact, Customer, Lead
+from valuecrm.delivery.models import Order, OrderStageEvent, PurchaseOrder
 from valuecrm.demo.models import DemoRun
 from valuecrm.org.models import Role, User
 from valuecrm.sales.models import (
@@ -57,6 +58,12 @@ DIGEST_QUERIES = [
     (Payment.objects.order_by("id"), ["received_date", "amount", "reference"]),
     (Activity.objects.order_by("id"), ["kind", "owner__username", "started_at",
                                        "duration_seconds", "subject"]),
+    (Order.objects.order_by("id"), ["number", "stage__code", "placed_at", "completed_at",
+                                    "quantity", "due_date"]),
+    (OrderStageEvent.objects.order_by("id"), ["order__number", "stage__code", "entered_at",
+                                              "is_rework"]),
+    (PurchaseOrder.objects.order_by("id"), ["number", "supplier__code", "promised_date",
+                                            "delivered_date", "tracking_number"]),
 ]
 
 
@@ -173,3 +180,56 @@ def _win_rate(go_live) -> tuple[float, float]:
         )
         rates.append(round(counts["won"] / counts["total"], 3) if counts["total"] else 0.0)
     return rates[0], rates[1]
+
+
+@dataclass
+class DeliveryEffects:
+    """The delivery effects, measured on the data (grouped queries over every order)."""
+
+    median_stage_days: dict[str, float]  # stage code -> median days of a completed visit
+    late_rate_by_changes: dict[str, float]  # "0", "1", "2+" changes -> share signed off late
+    lead_time_days: tuple[float, float]  # median, orders placed before / after go-live
+    on_time_rate: tuple[float, float]  # share signed off by the due date, before / after
+    tracking_fill_by_supplier: dict[str, float]  # supplier code -> share with a number
+    supplier_on_time: tuple[float, float]  # purchase orders by promise, before / after
+
+
+def measure_delivery_effects(run: DemoRun) -> DeliveryEffects:
+    from valuecrm.metrics.sql import Percentile, SecondsBetween
+
+    go_live = datetime.combine(run.go_live_date, time(0), tzinfo=timezone.get_current_timezone())
+    days = SecondsBetween(F("entered_at"), F("left_at")) / 86400.0
+    stages = (OrderStageEvent.objects.filter(left_at__isnull=False).values("stage__code")
+              .annotate(median=Percentile(days, 0.5)).order_by("stage__position"))
+    changes = Count("changes", distinct=True)
+    by_changes: dict[str, list[int]] = {}
+    rows = (Order.objects.filter(completed_at__isnull=False).annotate(n=changes)
+            .values_list("n", "late"))
+    for n, late in rows.iterator(chunk_size=10_000):
+        bucket = by_changes.setdefault("2+" if n >= 2 else str(n), [0, 0])
+        bucket[0] += 1
+        bucket[1] += bool(late)
+    lead = SecondsBetween(F("placed_at"), F("completed_at")) / 86400.0
+    eras = (Q(placed_at__lt=go_live), Q(placed_at__gte=go_live))
+    done = Order.objects.filter(completed_at__isnull=False)
+    medians = [done.filter(era).aggregate(m=Percentile(lead, 0.5))["m"] or 0.0 for era in eras]
+    on_time = [done.filter(era).aggregate(n=Count("id"), ok=Count("id", filter=Q(late=False)))
+               for era in eras]
+    received = PurchaseOrder.objects.filter(delivered_date__isnull=False)
+    fill = received.values("supplier__code").annotate(
+        n=Count("id"), tracked=Count("id", filter=Q(tracking_number__gt=""))).order_by(
+        "supplier__code")
+    po_eras = [received.filter(ordered_date__lt=run.go_live_date),
+               received.filter(ordered_date__gte=run.go_live_date)]
+    po_rates = [qs.aggregate(n=Count("id"), ok=Count("id", filter=Q(on_time=True)))
+                for qs in po_eras]
+    return DeliveryEffects(
+        median_stage_days={r["stage__code"]: round(r["median"], 2) for r in stages},
+        late_rate_by_changes={k: round(v[1] / v[0], 3) for k, v in sorted(by_changes.items())},
+        lead_time_days=(round(medians[0], 2), round(medians[1], 2)),
+        on_time_rate=tuple(round(r["ok"] / r["n"], 3) if r["n"] else 0.0 for r in on_time),
+        tracking_fill_by_supplier={r["supplier__code"]: round(r["tracked"] / r["n"], 3)
+                                   for r in fill},
+        supplier_on_time=tuple(round(r["ok"] / r["n"], 3) if r["n"] else 0.0
+                               for r in po_rates),
+    )

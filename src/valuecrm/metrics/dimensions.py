@@ -32,6 +32,14 @@ MODEL_PATHS: dict[str, dict[str, str]] = {
                            "product_category": "product__category", **_CONTRACT_CUSTOMER},
     "sales.PaymentPlan": {"owner": "contract__owner", **_CONTRACT_CUSTOMER},
     "sales.Payment": {"owner": "contract__owner", **_CONTRACT_CUSTOMER},
+    "delivery.Order": {"owner": "contract__owner", "product": "product",
+                       "product_category": "product__category", "order_stage": "stage",
+                       **_CONTRACT_CUSTOMER},
+    "delivery.OrderStageEvent": {"owner": "order__contract__owner", "order_stage": "stage",
+                                 "product": "order__product"},
+    "delivery.PurchaseOrder": {"owner": "order__contract__owner", "supplier": "supplier"},
+    "delivery.Inspection": {"owner": "order__contract__owner", "product": "order__product"},
+    "delivery.OrderReturn": {"owner": "order__contract__owner", "product": "order__product"},
 }
 ORG_DIMENSIONS = ("team", "department")
 ALL_DIMENSIONS = sorted(

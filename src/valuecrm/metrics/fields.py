@@ -7,6 +7,9 @@ correlated subquery) and `positive(x)` (negative values count as 0). A plain pat
 its type (money stays Decimal); arithmetic is done in floating point.
 """
 
+import re
+from datetime import datetime, time, timedelta
+
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import F, FloatField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Cast, Coalesce, Greatest
@@ -84,16 +87,24 @@ def _path(node, func):
     return node.name
 
 
+_RELATIVE_DAY = re.compile(r"^\$today-(\d+)d$")
+
+
 def _value(value):
     if value == "$today":
         return timezone.localdate()
+    if isinstance(value, str) and (match := _RELATIVE_DAY.match(value)):
+        # Local midnight, aware: compares right with date and datetime fields alike.
+        day = timezone.localdate() - timedelta(days=int(match.group(1)))
+        return timezone.make_aware(datetime.combine(day, time.min))
     if isinstance(value, list):
         return [_value(v) for v in value]
     return value
 
 
 def compile_filter(include: dict, exclude: dict) -> Q:
-    """Django lookups (`status__in: [...]`, `phone: ""`); `$today` is today's date."""
+    """Django lookups (`status__in: [...]`, `phone: ""`); `$today` is today's date and
+    `$today-30d` the start of the day 30 days before it."""
     q = Q(**{k: _value(v) for k, v in include.items()})
     for key, value in exclude.items():
         q &= ~Q(**{key: _value(value)})

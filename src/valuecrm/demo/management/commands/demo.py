@@ -105,6 +105,24 @@ class Command(BaseCommand):
         self.stdout.write(_("  lead conversion by channel: %(rates)s") % {"rates": rates})
         self.stdout.write(_("  overdue payment plans: %(count)s, %(amount)s CNY owed") % {
             "count": effects.overdue_plans, "amount": f"{effects.overdue_amount:,.2f}"})
+        self._print_delivery_effects(run, before_after)
+
+    def _print_delivery_effects(self, run: DemoRun, before_after: str) -> None:
+        effects = queries.measure_delivery_effects(run)
+        for what, (before, after) in [
+            (_("median days from order to sign-off"), effects.lead_time_days),
+            (_("share of orders signed off on time"), effects.on_time_rate),
+            (_("share of purchase orders delivered on time"), effects.supplier_on_time),
+        ]:
+            self.stdout.write(before_after % {"what": what, "before": before, "after": after})
+        stages = ", ".join(f"{code} {days}" for code, days in effects.median_stage_days.items())
+        self.stdout.write(_("  median days per order stage: %(stages)s") % {"stages": stages})
+        late = ", ".join(f"{n} {rate:.0%}" for n, rate in effects.late_rate_by_changes.items())
+        self.stdout.write(_("  late orders by number of changes: %(rates)s") % {"rates": late})
+        fill = ", ".join(f"{code} {rate:.0%}"
+                         for code, rate in effects.tracking_fill_by_supplier.items())
+        self.stdout.write(_("  tracking numbers filled in by supplier: %(rates)s") % {
+            "rates": fill})
 
     def _print_logins(self) -> None:
         self.stdout.write(_("Demo logins (password: %(password)s):") % {
