@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "valuecrm.web",
     "valuecrm.demo",
     "valuecrm.dataio",
+    "valuecrm.usage",
+    "valuecrm.approvals",
 ]
 
 MIDDLEWARE = [
@@ -87,6 +89,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     # Attributes admin edits to the signed-in user; actions set the actor explicitly.
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Usage tracking (埋点): one event per page view and API call of a signed-in person.
+    "valuecrm.usage.middleware.UsageMiddleware",
 ]
 
 ROOT_URLCONF = "valuecrm.urls"
@@ -201,6 +205,16 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 # Background work: django-tasks with its database backend, run by `valuecrm worker`.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 POOL_SWEEP_INTERVAL_SECONDS = int(os.environ.get("POOL_SWEEP_INTERVAL_SECONDS", "3600"))
+
+# Usage tracking: events are buffered in each process and written in batches (see
+# usage/buffer.py); kept USAGE_RETENTION_DAYS days, then purged by the worker.
+USAGE_TRACKING = _env_bool("USAGE_TRACKING", True)
+USAGE_FLUSH_EVERY = int(os.environ.get("USAGE_FLUSH_EVERY", "200"))
+USAGE_FLUSH_SECONDS = float(os.environ.get("USAGE_FLUSH_SECONDS", "10"))
+USAGE_BUFFER_MAX = int(os.environ.get("USAGE_BUFFER_MAX", "20000"))
+USAGE_RETENTION_DAYS = int(os.environ.get("USAGE_RETENTION_DAYS", "760"))
+# Approvals: how often the worker looks for steps past their SLA.
+APPROVAL_REMIND_INTERVAL_SECONDS = int(os.environ.get("APPROVAL_REMIND_INTERVAL_SECONDS", "900"))
 
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 500

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from valuecrm.core.errors import ValidationError
 from valuecrm.dataio.kinds import KINDS, Column, Kind
+from valuecrm.usage.actions import track
 
 CHUNK_ROWS = 2000
 # What the reference columns are written as, so that an import finds them again.
@@ -64,6 +65,7 @@ def export_rows(*, actor, kind: str) -> Iterator[list[str]]:
     fields = [spec.model._meta.get_field(c.name) for c in columns]
     related = [f.name for f in fields if f.many_to_one]
     queryset = (spec.model.objects.visible_to(actor).select_related(*related).order_by("pk"))
+    track(actor, "export", "run")
     for obj in queryset.iterator(chunk_size=CHUNK_ROWS):
         yield [_text(obj, column, field) for column, field in zip(columns, fields, strict=True)]
 

@@ -32,6 +32,13 @@ MODEL_PATHS: dict[str, dict[str, str]] = {
                            "product_category": "product__category", **_CONTRACT_CUSTOMER},
     "sales.PaymentPlan": {"owner": "contract__owner", **_CONTRACT_CUSTOMER},
     "sales.Payment": {"owner": "contract__owner", **_CONTRACT_CUSTOMER},
+    # Usage of the system: the person who used it is the "owner" (scope and team).
+    "usage.UsageEvent": {"owner": "user", "feature": "feature", "usage_action": "action"},
+    "usage.UsageDay": {"owner": "user"},
+    "approvals.ApprovalRequest": {"owner": "owner", "approval_subject": "subject",
+                                  "contract_type": "contract__type"},
+    "approvals.ApprovalStep": {"owner": "request__owner",
+                               "approval_subject": "request__subject"},
 }
 ORG_DIMENSIONS = ("team", "department")
 ALL_DIMENSIONS = sorted(

@@ -12,6 +12,7 @@ EVENTS = (
     "customer.claimed", "customer.released", "customer.recycled",
     "opportunity.created", "opportunity.stage_changed", "opportunity.won", "opportunity.lost",
     "contract.created",
+    "approval.requested", "approval.approved", "approval.rejected",
 )
 
 
