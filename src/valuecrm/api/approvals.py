@@ -3,7 +3,7 @@
 from datetime import datetime
 from decimal import Decimal
 
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from valuecrm.approvals import actions, queries
@@ -90,9 +90,9 @@ def get_approval(request, pk: int):
 @router.post("/approvals", response={201: RequestOut}, operation_id="submit_approval",
              summary="Submit a contract (or a refund on it) for approval")
 def submit_approval(request, body: SubmitIn):
-    return 201, actions.submit_for_approval(
+    return Status(201, actions.submit_for_approval(
         actor=request.auth, contract_id=body.contract_id, subject=body.subject,
-        amount=body.amount, reason=body.reason)
+        amount=body.amount, reason=body.reason))
 
 
 @router.post("/approvals/{int:pk}/approve", response=RequestOut, operation_id="approve_approval")
@@ -150,4 +150,4 @@ def list_flows(request):
 def create_flow(request, body: FlowIn):
     data = body.dict(exclude={"steps"})
     steps = [actions.StepInput(**s.dict()) for s in body.steps]
-    return 201, actions.create_flow(actor=request.auth, data=data, steps=steps)
+    return Status(201, actions.create_flow(actor=request.auth, data=data, steps=steps))
