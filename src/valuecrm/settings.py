@@ -72,6 +72,8 @@ INSTALLED_APPS = [
     "valuecrm.process",
     "valuecrm.delivery",
     "valuecrm.quality",
+    "valuecrm.usage",
+    "valuecrm.approvals",
 ]
 
 MIDDLEWARE = [
@@ -90,6 +92,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     # Attributes admin edits to the signed-in user; actions set the actor explicitly.
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Usage tracking (埋点): one event per page view and API call of a signed-in person.
+    "valuecrm.usage.middleware.UsageMiddleware",
 ]
 
 ROOT_URLCONF = "valuecrm.urls"
@@ -211,7 +215,18 @@ PERIODIC_TASKS = {
         int(os.environ.get("SCORING_INTERVAL_SECONDS", str(6 * 3600))),
     "valuecrm.notifications.tasks.send_due_notices_task":
         int(os.environ.get("NOTICES_INTERVAL_SECONDS", "3600")),
+    "valuecrm.usage.tasks.purge_usage_task": 24 * 3600,
+    "valuecrm.approvals.tasks.remind_overdue_task":
+        int(os.environ.get("APPROVAL_REMIND_INTERVAL_SECONDS", "900")),
 }
+
+# Usage tracking: events are buffered in each process and written in batches (see
+# usage/buffer.py); kept USAGE_RETENTION_DAYS days, then purged by the worker.
+USAGE_TRACKING = _env_bool("USAGE_TRACKING", True)
+USAGE_FLUSH_EVERY = int(os.environ.get("USAGE_FLUSH_EVERY", "200"))
+USAGE_FLUSH_SECONDS = float(os.environ.get("USAGE_FLUSH_SECONDS", "10"))
+USAGE_BUFFER_MAX = int(os.environ.get("USAGE_BUFFER_MAX", "20000"))
+USAGE_RETENTION_DAYS = int(os.environ.get("USAGE_RETENTION_DAYS", "760"))
 
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 500

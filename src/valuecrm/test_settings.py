@@ -12,3 +12,6 @@ LANGUAGE_CODE = "en"
 # races) get real separate connections that wait for each other's locks.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": str(HOME / "test.sqlite3")}  # noqa: F405
+
+# Usage events are written as they happen, so a test sees them and none outlives its test.
+USAGE_FLUSH_EVERY = 1

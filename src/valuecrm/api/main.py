@@ -3,6 +3,7 @@
 from ninja import NinjaAPI
 
 from valuecrm.api import (
+    approvals,
     assignment,
     capture,
     crm,
@@ -20,6 +21,7 @@ from valuecrm.api import (
     sales,
     scoring,
     search,
+    usage,
     webhooks,
 )
 from valuecrm.api.auth import AUTH
@@ -39,5 +41,6 @@ api = NinjaAPI(
 errors.install(api)
 # One router per domain module, in the order the OpenAPI document lists them.
 for module in (org, crm, sales, pool, assignment, capture, dedup, search, scoring, focus,
-               notifications, dataio, metrics, webhooks, process, delivery, quality):
+               notifications, dataio, metrics, webhooks, process, delivery, quality, usage,
+               approvals):
     api.add_router("", module.router)

@@ -10,6 +10,7 @@ from valuecrm.core.records import create_record, lock_for_write
 from valuecrm.crm.models import Activity, Contact, Customer, Lead
 from valuecrm.org.models import Role
 from valuecrm.sales.actions import create_opportunity
+from valuecrm.usage.actions import track
 from valuecrm.webhooks.actions import emit
 
 
@@ -34,6 +35,7 @@ def create_lead(*, actor, data: dict, tags=None) -> Lead:
         if verdict.passed and assign_lead(actor=actor, lead_id=lead.pk) is not None:
             lead.refresh_from_db()
     emit("lead.created", lead_payload(lead))
+    track(actor, "leads", "create")
     return lead
 
 
@@ -63,6 +65,7 @@ def log_activity(*, actor, data: dict) -> Activity:
         Customer.all_objects.filter(pk=customer_id).filter(
             Q(last_activity_at__isnull=True) | Q(last_activity_at__lt=when)
         ).update(last_activity_at=when)
+    track(actor, "activities", "log")
     return activity
 
 

@@ -34,6 +34,7 @@ from valuecrm.dataio.readers import Sheet, UnreadableFile, open_path, open_sheet
 from valuecrm.dataio.report import ErrorReport, RowError, reports_dir
 from valuecrm.org.scope import can_create, can_own
 from valuecrm.sales.models import ContractLine, Opportunity, Stage
+from valuecrm.usage.actions import track
 
 ON_DUPLICATE = ("skip", "update", "create")
 
@@ -139,7 +140,9 @@ def import_records(
     finally:
         if opened is not None:
             opened.close()
-    return run.finish(job)
+    result = run.finish(job)
+    track(actor, "import", "run")
+    return result
 
 
 class _Run:

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from valuecrm.core.errors import ValidationError
 from valuecrm.dataio.kinds import KINDS, Column, Kind
+from valuecrm.usage.actions import track
 
 CHUNK_ROWS = 2000
 # What the reference columns are written as, so that an import finds them again.
@@ -68,6 +69,7 @@ def export_rows(*, actor, kind: str, ids=None) -> Iterator[list[str]]:
     queryset = (spec.model.objects.visible_to(actor).select_related(*related).order_by("pk"))
     if ids is not None:
         queryset = queryset.filter(pk__in=list(ids))
+    track(actor, "export", "run")
     for obj in queryset.iterator(chunk_size=CHUNK_ROWS):
         yield [_text(obj, column, field) for column, field in zip(columns, fields, strict=True)]
 

@@ -27,6 +27,7 @@ from valuecrm.demo.reference import build_world
 from valuecrm.demo.sink import open_sink
 from valuecrm.demo.stories import Generator
 from valuecrm.demo.timeline import Timeline
+from valuecrm.demo.usage import Approvals, build_usage
 from valuecrm.org.models import User
 from valuecrm.pool.actions import sweep_pools
 from valuecrm.sales.models import Stage
@@ -90,8 +91,10 @@ def build_demo(*, seed: int, scale: str, anchor: date, reset: bool = False,
         timeline = Timeline(anchor)
         world = build_world(rng, fake, timeline)
         sink = open_sink(SCALES[scale].batch)
+        approvals = Approvals(seed=seed, timeline=timeline, sink=sink, users=world.users)
         Generator(rng=rng, fake=fake, timeline=timeline, world=world, sink=sink,
-                  scale=SCALES[scale]).run(progress)
+                  scale=SCALES[scale], approvals=approvals).run(progress)
+        build_usage(seed=seed, timeline=timeline, users=list(world.users.values()), sink=sink)
         counts = sink.finish()
         # After the sales history is written: orders are made from its contracts.
         delivery = open_sink(SCALES[scale].batch)

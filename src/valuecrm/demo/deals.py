@@ -184,6 +184,7 @@ class DealsMixin:
                                        discount_percent=line.discount_percent))
         if not pending:
             self.payment_plans(contract, total, start)
+        self.approvals.for_contract(contract, lines, signed)
         return contract
 
     def payment_plans(self, contract: Contract, total: Decimal, start: date) -> None:

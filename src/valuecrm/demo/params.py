@@ -218,3 +218,31 @@ SUPPLIERS = [
 ]
 SUPPLIER_GAIN_AFTER = 0.2
 LOGISTICS = ["顺丰速运", "京东物流", "中通快递", "德邦物流", "圆通速递"]
+# -- Usage of the system (from go-live) and approvals ----------------------------------------
+# Share of people who use ValueCRM on a working day: from the first week to four months in.
+USAGE_ACTIVE_START, USAGE_ACTIVE_END, USAGE_RAMP_DAYS = 0.45, 0.9, 120
+# Feature -> (days after go-live it was released, chance a person uses it on an active day
+# once they have adopted it, mean days from release to a person's adoption).
+USAGE_FEATURES = {
+    "workbench": (0, 0.3, 3), "leads": (0, 0.5, 5), "customers": (0, 0.35, 10),
+    "activities": (0, 0.45, 7), "opportunities": (0, 0.3, 15), "contracts": (0, 0.12, 20),
+    "kanban": (30, 0.2, 30), "pool": (0, 0.1, 40), "search": (0, 0.2, 10),
+    "reports": (0, 0.08, 45), "approvals": (0, 0.06, 20), "focus": (90, 0.25, 30),
+    "saved_views": (120, 0.05, 60), "dedup": (60, 0.03, 60), "import": (0, 0.01, 90),
+    "export": (0, 0.02, 60),
+}
+# Teams that leave useful features unused (so the usage report has something to say).
+USAGE_TEAM_GAPS = {"gz": {"pool", "focus"}, "bj2": {"kanban", "reports", "search"}}
+# Managers and heads look at reports and approvals far more than reps do.
+USAGE_LEADER_BOOST = {"reports": 4.0, "approvals": 5.0}
+
+# Approval flows: (name, from amount, from discount %, steps of (name, role, SLA hours)).
+APPROVAL_FLOWS = [
+    ("大额合同审批", Decimal("200000"), None,
+     [("经理审批", "manager", 24), ("总监审批", "department_head", 24)]),
+    ("折扣审批", None, Decimal("15"), [("经理审批", "manager", 24)]),
+]
+# Median hours a step waits for its approver and is then handled, before/after go-live
+# (paper and chat approvals before; the inbox and reminders after).
+APPROVAL_WAIT_HOURS = (20.0, 3.0)
+APPROVAL_HANDLE_HOURS = (2.0, 0.5)

@@ -23,6 +23,7 @@ from valuecrm.demo.params import Scale
 from valuecrm.demo.reference import Rep, World
 from valuecrm.demo.sink import Sink
 from valuecrm.demo.timeline import Timeline, lognormal
+from valuecrm.demo.usage import Approvals
 from valuecrm.org.models import User
 
 MOBILE_PREFIXES = ["130", "131", "132", "133", "135", "136", "137", "138", "139", "150",
@@ -57,8 +58,9 @@ class Chooser:
 
 class Generator(DealsMixin):
     def __init__(self, *, rng: random.Random, fake: Faker, timeline: Timeline, world: World,
-                 sink: Sink, scale: Scale):
+                 sink: Sink, scale: Scale, approvals: Approvals):
         self.rng, self.fake, self.timeline, self.world, self.sink = rng, fake, timeline, world, sink
+        self.approvals = approvals
         self.scale = scale
         self.contract_seq = 0
         self.customer_names: set[str] = set()

@@ -40,6 +40,13 @@ MODEL_PATHS: dict[str, dict[str, str]] = {
     "delivery.PurchaseOrder": {"owner": "order__contract__owner", "supplier": "supplier"},
     "delivery.Inspection": {"owner": "order__contract__owner", "product": "order__product"},
     "delivery.OrderReturn": {"owner": "order__contract__owner", "product": "order__product"},
+    # Usage of the system: the person who used it is the "owner" (scope and team).
+    "usage.UsageEvent": {"owner": "user", "feature": "feature", "usage_action": "action"},
+    "usage.UsageDay": {"owner": "user"},
+    "approvals.ApprovalRequest": {"owner": "owner", "approval_subject": "subject",
+                                  "contract_type": "contract__type"},
+    "approvals.ApprovalStep": {"owner": "request__owner",
+                               "approval_subject": "request__subject"},
 }
 ORG_DIMENSIONS = ("team", "department")
 ALL_DIMENSIONS = sorted(

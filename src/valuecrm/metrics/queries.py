@@ -21,6 +21,7 @@ from valuecrm.metrics.catalog import (
 from valuecrm.metrics.engine import Ctx, Engine, converted_q, scoped_queryset
 from valuecrm.metrics.fields import compile_filter
 from valuecrm.metrics.periods import GRAINS, Span, add
+from valuecrm.usage.actions import track
 
 COMPARE = ("previous", "year")
 
@@ -81,6 +82,7 @@ def metric_values(*, user, key, start: date, end: date, grain=None, by=(), filte
     if compare is not None and compare not in COMPARE:
         raise ValidationError({"compare": [_("Use previous or year.")]})
     engine = Engine(catalog)
+    track(user, "reports", "run")
     ctx = Ctx(user, Span(start, end, grain), by, tuple(sorted(filters.items())))
     series = engine.series(metric, ctx)
     totals = engine.series(metric, ctx.with_span(Span(start, end)))

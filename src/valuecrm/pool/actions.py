@@ -23,6 +23,7 @@ from valuecrm.org.models import User
 from valuecrm.org.scope import pools_for, unit_ancestor_ids
 from valuecrm.pool.models import OwnershipChange, Pool, RecycleRule
 from valuecrm.sales.models import Opportunity, Stage
+from valuecrm.usage.actions import track
 from valuecrm.webhooks.actions import emit
 
 
@@ -97,6 +98,7 @@ def claim_customer(*, actor, customer_id: int, now: datetime | None = None) -> C
     customer.refresh_from_db()
     _history(customer, actor=actor, reason=_("claimed from the pool"))
     emit("customer.claimed", {"id": customer_id, "owner": actor.pk, "pool": customer.pool_id})
+    track(actor, "pool", "claim")
     return customer
 
 

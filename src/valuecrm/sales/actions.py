@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from valuecrm.approvals.actions import check_contract_status
 from valuecrm.core.errors import ValidationError
 from valuecrm.core.records import create_record, lock_for_write, update_record
 from valuecrm.sales.models import (
@@ -123,12 +124,15 @@ def _save_lines(actor, contract: Contract, rows: list[ContractLine]) -> None:
         row.save()
 
 
+# A status change may need or start an approval (approvals app); checked after the lines are
+# saved, inside the same transaction, so a refused activation leaves nothing half-written.
 @transaction.atomic
 def create_contract(*, actor, data: dict, lines: list[LineInput]) -> Contract:
     """A contract with its line items; the total is computed from the lines, never typed."""
     rows, total = _build_lines(lines)
     contract = create_record(actor=actor, model=Contract, data={**data, "total_amount": total})
     _save_lines(actor, contract, rows)
+    check_contract_status(actor=actor, contract=contract, previous_status=None)
     emit("contract.created", {"id": contract.pk, "number": contract.number,
                               "customer": contract.customer_id, "type": contract.type,
                               "total_amount": contract.total_amount,
@@ -146,9 +150,11 @@ def update_contract(
     rows = None
     if lines is not None:
         rows, changes["total_amount"] = _build_lines(lines)
+    previous_status = lock_for_write(actor, Contract, pk).status
     contract = update_record(
         actor=actor, model=Contract, pk=pk, changes=changes, expected_version=expected_version
     )
     if rows is not None:
         _save_lines(actor, contract, rows)
+    check_contract_status(actor=actor, contract=contract, previous_status=previous_status)
     return contract

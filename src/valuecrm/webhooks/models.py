@@ -13,6 +13,7 @@ EVENTS = (
     "opportunity.created", "opportunity.stage_changed", "opportunity.won", "opportunity.lost",
     "contract.created",
     "order.created", "order.stage_changed", "order.completed",
+    "approval.requested", "approval.approved", "approval.rejected",
 )
 
 

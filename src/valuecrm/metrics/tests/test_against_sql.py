@@ -35,6 +35,12 @@ OUTSTANDING = ("pp.amount - COALESCE((SELECT SUM(x.amount) FROM sales_payment x 
 LEAD_OPP = ("FROM crm_lead l LEFT JOIN sales_opportunity o ON o.id = "
             "l.converted_opportunity_id LEFT JOIN sales_stage s ON s.id = o.stage_id "
             "WHERE l.deleted_at IS NULL")
+DAYS = "FROM usage_usageday d WHERE d.day BETWEEN %(d0)s AND %(d1)s"
+EVENTS = "FROM usage_usageevent e WHERE e.occurred_at >= %(t0)s AND e.occurred_at < %(t1)s"
+DECIDED = ("FROM approvals_approvalrequest r WHERE r.status IN ('approved', 'rejected') AND "
+           "r.decided_at >= %(t0)s AND r.decided_at < %(t1)s")
+STEPS = ("FROM approvals_approvalstep s WHERE s.status IN ('approved', 'rejected') AND "
+         "s.decided_at >= %(t0)s AND s.decided_at < %(t1)s")
 
 
 def fill(table, column, alias):
@@ -139,6 +145,39 @@ SQL = {
     "customer_email_fill_rate": fill(CUSTOMERS, "email", "k"),
     "customer_industry_fill_rate": fill(CUSTOMERS, "industry", "k"),
     "customer_size_fill_rate": fill(CUSTOMERS, "size_tier", "k"),
+    # Usage and approvals (their own tests fill these tables and compare again).
+    "usage_active_users": f"SELECT COUNT(DISTINCT d.user_id) {DAYS}",
+    "usage_person_days": f"SELECT COUNT(*) {DAYS}",
+    "usage_dau": f"SELECT COUNT(*) * 1.0 / NULLIF(COUNT(DISTINCT d.day), 0) {DAYS}",
+    "usage_stickiness": (f"SELECT COUNT(*) * 1.0 / NULLIF(COUNT(DISTINCT d.day) * "
+                         f"COUNT(DISTINCT d.user_id), 0) {DAYS}"),
+    "usage_events": f"SELECT COUNT(*) {EVENTS}",
+    "usage_feature_users": f"SELECT COUNT(DISTINCT e.user_id) {EVENTS}",
+    "usage_sessions": f"SELECT COUNT(DISTINCT e.session) {EVENTS} AND e.session <> ''",
+    "usage_sessions_per_user": (f"SELECT (SELECT COUNT(DISTINCT e.session) {EVENTS} AND "
+                                f"e.session <> '') * 1.0 / NULLIF((SELECT COUNT(DISTINCT "
+                                f"d.user_id) {DAYS}), 0)"),
+    "usage_median_response_ms": median(
+        "e.duration_ms", EVENTS + " AND e.action IN ('page_view', 'api_call')"),
+    "usage_adoption_reports": (f"SELECT (SELECT COUNT(DISTINCT e.user_id) {EVENTS} AND "
+                               f"e.feature = 'reports') * 1.0 / NULLIF((SELECT COUNT(DISTINCT "
+                               f"d.user_id) {DAYS}), 0)"),
+    "usage_adoption_pool": (f"SELECT (SELECT COUNT(DISTINCT e.user_id) {EVENTS} AND "
+                            f"e.feature = 'pool') * 1.0 / NULLIF((SELECT COUNT(DISTINCT "
+                            f"d.user_id) {DAYS}), 0)"),
+    "usage_adoption_focus": (f"SELECT (SELECT COUNT(DISTINCT e.user_id) {EVENTS} AND "
+                             f"e.feature = 'focus') * 1.0 / NULLIF((SELECT COUNT(DISTINCT "
+                             f"d.user_id) {DAYS}), 0)"),
+    "approval_requests": ("SELECT COUNT(*) FROM approvals_approvalrequest r WHERE "
+                          "r.submitted_at >= %(t0)s AND r.submitted_at < %(t1)s"),
+    "approval_cycle_hours": median("r.cycle_seconds / 3600.0", DECIDED),
+    "approval_approved_share": (f"SELECT SUM(CASE WHEN r.status = 'approved' THEN 1 ELSE 0 "
+                                f"END) * 1.0 / NULLIF(COUNT(*), 0) {DECIDED}"),
+    "approval_step_waiting_hours": median("s.waiting_seconds / 3600.0", STEPS),
+    "approval_step_handling_hours": median("s.handling_seconds / 3600.0", STEPS),
+    "approval_steps_overdue": ("SELECT COUNT(*) FROM approvals_approvalstep s WHERE "
+                               "s.reminded_at IS NOT NULL AND s.activated_at >= %(t0)s AND "
+                               "s.activated_at < %(t1)s"),
 }
 PG_ONLY = {"p90_contract_size": "SELECT percentile_cont(0.9) WITHIN GROUP (ORDER BY "
                                 f"c.total_amount) {SIGNED}"}
@@ -176,8 +215,42 @@ def test_every_shipped_metric_has_a_hand_query():
     assert visible - set(SQL) - set(PG_ONLY) - set(DELIVERY_SQL) == set()
 
 
+@pytest.fixture
+def usage_book(org, records):
+    """Usage events over the quarter (a few inside it, one after) and two decided
+    approvals, for the usage and approval metrics."""
+    from valuecrm.approvals.models import ApprovalFlow, ApprovalRequest, ApprovalStep
+    from valuecrm.usage import buffer
+
+    tz = timezone.get_current_timezone()
+    for n, (person, feature, action) in enumerate([
+            (org.rep_a, "leads", "page_view"), (org.rep_a, "pool", "claim"),
+            (org.rep_b, "reports", "api_call"), (org.rep_b, "leads", "page_view"),
+            (org.rep_c, "focus", "api_call"), (org.rep_a, "leads", "api_call")]):
+        when = datetime.combine(START + timedelta(days=n * 9), time(10), tz)
+        buffer.record(user_id=person.pk, unit_id=person.unit_id, feature=feature,
+                      action=action, at=when, duration_ms=50 * (n + 1), session=f"s{n % 4}")
+    buffer.record(user_id=org.rep_a.pk, unit_id=None, feature="pool", action="claim",
+                  at=datetime.combine(END + timedelta(days=2), time(10), tz))
+    flow = ApprovalFlow.objects.create(name="f", min_amount=1)
+    for n, (rep, status, hours) in enumerate([("rep_a", "approved", 30), ("rep_b", "rejected", 6)]):
+        start = datetime.combine(START + timedelta(days=10 + n), time(9), tz)
+        request = ApprovalRequest.objects.create(
+            flow=flow, subject="contract", contract=records[rep].contract, amount=1,
+            owner=records[rep].contract.owner, requested_by=records[rep].contract.owner,
+            status=status, submitted_at=start, decided_at=start + timedelta(hours=hours),
+            cycle_seconds=hours * 3600)
+        ApprovalStep.objects.create(
+            request=request, position=1, name="x", approver_role="manager", sla_hours=4,
+            status=status, activated_at=start, opened_at=start + timedelta(hours=hours - 1),
+            decided_at=start + timedelta(hours=hours), waiting_seconds=(hours - 1) * 3600,
+            handling_seconds=3600, reminded_at=start + timedelta(hours=5) if n else None)
+
+
 @pytest.mark.parametrize("key", sorted([*SQL, *PG_ONLY]))
-def test_engine_agrees_with_hand_sql(book, org, key):
+def test_engine_agrees_with_hand_sql(book, org, key, request):
+    if key.startswith(("usage_", "approval_")):
+        request.getfixturevalue("usage_book")
     if key in PG_ONLY and connection.vendor != "postgresql":
         pytest.skip("percentile_cont exists on PostgreSQL only; the SQLite aggregate is "
                     "checked against hand-computed values in test_engine")
