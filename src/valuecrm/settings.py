@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "valuecrm.web",
     "valuecrm.demo",
     "valuecrm.dataio",
+    "valuecrm.value",
 ]
 
 MIDDLEWARE = [
@@ -209,6 +210,10 @@ PERIODIC_TASKS = {
     "valuecrm.notifications.tasks.send_due_notices_task":
         int(os.environ.get("NOTICES_INTERVAL_SECONDS", "3600")),
 }
+
+# The value report turns hours saved into money at this cost per working hour (CNY);
+# other knobs and their defaults: valuecrm/value/config.py.
+VALUE_COST_PER_HOUR = os.environ.get("VALUE_COST_PER_HOUR", "150")
 
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 500

@@ -23,4 +23,5 @@ NAV = [
     NavItem("web:kanban", _("Kanban"), "/kanban/"),
     NavItem("web:contract_list", _("Contracts"), "/contracts/"),
     NavItem("web:activity_list", _("Activities"), "/activities/"),
+    NavItem("web:value_report", _("Value report"), "/value/"),
 ]

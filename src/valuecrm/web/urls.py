@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from valuecrm.web.lists import list_view
-from valuecrm.web.views import account, kanban, records, system, workbench
+from valuecrm.web.views import account, kanban, records, system, value, workbench
 
 app_name = "web"
 urlpatterns = [
@@ -38,6 +38,7 @@ urlpatterns = [
     path("opportunities/<int:pk>/edit/", records.opportunity_edit, name="opportunity_edit"),
     path("opportunities/<int:pk>/move/", kanban.move, name="opportunity_move"),
     path("kanban/", kanban.kanban, name="kanban"),
+    path("value/", value.value_report_page, name="value_report"),
     path("contracts/<int:pk>/", records.contract_detail, name="contract_detail"),
     path("<str:target>/<int:pk>/activities/new/", records.activity_create,
          name="activity_create"),

@@ -29,7 +29,7 @@ PAGES = {
     "opportunity_move": lambda r: {"pk": r.opportunity.pk},
     "contract_detail": lambda r: {"pk": r.contract.pk},
     "activity_create": lambda r: {"target": "customer", "pk": r.customer.pk},
-    "kanban": None,
+    "kanban": None, "value_report": None,
 }
 # Pages about one record: another rep opening them must get 404.
 RECORD_PAGES = {name for name, args in PAGES.items()
