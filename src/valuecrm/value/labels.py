@@ -56,8 +56,8 @@ HEADINGS = {
                  "No usage metric with a team dimension in the catalog yet."},
     "cycle": {"zh": "运营周期", "en": "Operations cycle"},
     "small": {"zh": "样本过小", "en": "small sample"},
-    "method": {"zh": "比率用双比例 z 检验（p<0.05 为显著），时长比较中位数及其 95% 置信区间（区间不重叠为明显变化）；"
-                     "样本少于阈值的不下结论。", "en":
+    "method": {"zh": "比率用双比例 z 检验（p<0.05 为显著），时长比较中位数及其 95% 置信区间"
+                     "（区间不重叠为明显变化）；样本少于阈值的不下结论。", "en":
                "Rates: two-proportion z-test (significant at p < 0.05); durations: medians "
                "with 95% order-statistic intervals (a clear change when they do not overlap); "
                "samples under the threshold are not judged."},

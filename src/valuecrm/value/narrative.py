@@ -65,7 +65,8 @@ def _row(row):
     p = row.test.get("p_value") if row.test else None
     p_text = f"p={p:.3f}" if p is not None else ""
     if row.verdict == "no_clear_change":
-        return (f"{zh_label}由 {b_zh} 变为 {a_zh}，变化不显著（{p_text or '无法检验'}），不计为改善。",
+        return (f"{zh_label}由 {b_zh} 变为 {a_zh}，变化不显著（{p_text or '无法检验'}），"
+                f"不计为改善。",
                 f"{en_label} moved from {b_en} to {a_en}, not a significant change "
                 f"({p_text.replace('=', ' = ') or 'no test possible'}); not counted as an "
                 f"improvement.")

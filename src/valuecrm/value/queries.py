@@ -1,16 +1,13 @@
 """Reads of the value app: the requirement backlog ranked by alignment, initiatives measured
 before and after launch, operations cycles and whether their targets held, usage by team."""
 
-import math
 from datetime import timedelta
 from decimal import Decimal
 
 from django.utils import timezone
 
 from valuecrm.metrics.catalog import get_catalog
-from valuecrm.metrics.engine import Ctx
 from valuecrm.metrics.models import Target
-from valuecrm.metrics.periods import Span
 from valuecrm.metrics.queries import metric_values
 from valuecrm.value import config
 from valuecrm.value.measure import Measurer, Period
@@ -149,45 +146,41 @@ def initiative_results(*, actor, today=None) -> list[dict]:
 
 
 def cycle_progress(actor, cycle: OperationsCycle, *, measurer=None, today=None) -> dict:
-    """Weekly values of each target over the cycle; achieved on the last day of the first
-    run of weeks (covering `hold_days`) in which every target held."""
+    """Whether the cycle's targets held: each target's metric over a window of `hold_days`
+    ending each week of the cycle; achieved at the end of the first window in which every
+    target held (a window, not single weeks, so a lucky week of few records cannot count)."""
     today = today or timezone.localdate()
     measurer = measurer or Measurer(actor)
-    end = min(cycle.end, today - timedelta(days=1))
+    last_day = min(cycle.end, today - timedelta(days=1))
+    hold = timedelta(days=cycle.hold_days - 1)
+    ends = []
+    day = cycle.start + hold
+    while day <= last_day:
+        ends.append(day)
+        day += timedelta(days=7)
     out = {"id": cycle.pk, "name": cycle.name, "start": cycle.start.isoformat(),
            "end": cycle.end.isoformat(), "hold_days": cycle.hold_days, "targets": [],
            "initiatives": [i.name for i in cycle.initiatives.all()], "achieved_on": None}
-    if end < cycle.start:
-        out["status"] = "planned"
-        return out
-    span = Span(cycle.start, end, "week")
-    weeks = span.periods()
-    held = [True] * len(weeks)
+    held = [True] * len(ends)
     for target in cycle.targets.all():
         metric = measurer.catalog.metrics.get(target.metric_key)
         if metric is None:
             continue
-        ctx = Ctx(actor, span, (), tuple(sorted(measurer.filters.items())))
-        series = measurer.engine.series(metric, ctx)
-        values = [series.get((w, ()), measurer.engine._default(metric)) for w in weeks]
+        values = [measurer.value(metric, Period(e - hold, e)) for e in ends]
         lower = metric.direction == "lower"
         for i, v in enumerate(values):
-            ok = v is not None and (v <= target.target if lower else v >= target.target)
-            held[i] = held[i] and ok
+            held[i] = held[i] and v is not None and (
+                v <= target.target if lower else v >= target.target)
         out["targets"].append({"key": metric.key, "label": metric.label.model_dump(),
                                "target": target.target, "direction": metric.direction,
                                "first": values[0] if values else None,
                                "last": values[-1] if values else None,
-                               "weekly": list(zip([w.isoformat() for w in weeks], values,
-                                                  strict=True))})
-    needed, run = math.ceil(cycle.hold_days / 7), 0
-    for week, ok in zip(weeks, held, strict=True):
-        run = run + 1 if ok and out["targets"] else 0
-        if run >= needed:
-            out["achieved_on"] = (week + timedelta(days=6)).isoformat()
-            break
-    out["status"] = ("achieved" if out["achieved_on"] else
-                     "running" if cycle.end >= today else "missed")
+                               "windows": [(e.isoformat(), v) for e, v in zip(
+                                   ends, values, strict=True)]})
+    achieved = [e for e, ok in zip(ends, held, strict=True) if ok and out["targets"]]
+    out["achieved_on"] = achieved[0].isoformat() if achieved else None
+    out["status"] = ("achieved" if achieved else "planned" if cycle.start >= today
+                     else "running" if cycle.end >= today else "missed")
     return out
 
 
