@@ -97,12 +97,17 @@ def _median_sentence(row):
 
 def _hours(item):
     hours = float(item["hours_saved"])
-    per_op_zh = fmt(item["mean_before"] - item["mean_after"], item["unit"], "zh")
-    per_op_en = fmt(item["mean_before"] - item["mean_after"], item["unit"], "en")
+    delta = item["mean_before"] - item["mean_after"]
+    per_op_zh, per_op_en = fmt(abs(delta), item["unit"], "zh"), fmt(abs(delta), item["unit"], "en")
     money_zh = (f"，折合 ¥{float(item['money']):,.0f}" if item["work_share"]
                 else "（等待时间，不折算金额）")
     money_en = (f", worth ¥{float(item['money']):,.0f}" if item["work_share"]
                 else " (waiting time, not valued in money)")
+    if hours < 0:
+        return (f"{item['label']['zh']}：每次反而延长 {per_op_zh} × {item['operations']} 次，"
+                f"多用 {-hours:,.0f} 小时{money_zh}。",
+                f"{item['label']['en']}: {per_op_en} more per operation x "
+                f"{item['operations']} = {-hours:,.0f} hours lost{money_en}.")
     return (f"{item['label']['zh']}：每次缩短 {per_op_zh} × {item['operations']} 次，"
             f"共节省 {hours:,.0f} 小时{money_zh}。",
             f"{item['label']['en']}: {per_op_en} less per operation x {item['operations']} "
