@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
@@ -25,6 +25,14 @@ hypothesis_settings.register_profile(
     "valuecrm", deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
 hypothesis_settings.load_profile("valuecrm")
+
+
+@pytest.fixture(autouse=True)
+def _reset_language():
+    """A test that switches language (or a page that activates the user's) must not leave
+    the next test speaking it."""
+    yield
+    translation.deactivate()
 
 
 def pytest_collection_modifyitems(items):

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "valuecrm.quality",
     "valuecrm.usage",
     "valuecrm.approvals",
+    "valuecrm.value",
 ]
 
 MIDDLEWARE = [
@@ -227,6 +228,9 @@ USAGE_FLUSH_EVERY = int(os.environ.get("USAGE_FLUSH_EVERY", "200"))
 USAGE_FLUSH_SECONDS = float(os.environ.get("USAGE_FLUSH_SECONDS", "10"))
 USAGE_BUFFER_MAX = int(os.environ.get("USAGE_BUFFER_MAX", "20000"))
 USAGE_RETENTION_DAYS = int(os.environ.get("USAGE_RETENTION_DAYS", "760"))
+# The value report turns hours saved into money at this cost per working hour (CNY);
+# other knobs and their defaults: valuecrm/value/config.py.
+VALUE_COST_PER_HOUR = os.environ.get("VALUE_COST_PER_HOUR", "150")
 
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 500

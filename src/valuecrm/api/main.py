@@ -22,6 +22,7 @@ from valuecrm.api import (
     scoring,
     search,
     usage,
+    value,
     webhooks,
 )
 from valuecrm.api.auth import AUTH
@@ -42,5 +43,5 @@ errors.install(api)
 # One router per domain module, in the order the OpenAPI document lists them.
 for module in (org, crm, sales, pool, assignment, capture, dedup, search, scoring, focus,
                notifications, dataio, metrics, webhooks, process, delivery, quality, usage,
-               approvals):
+               approvals, value):
     api.add_router("", module.router)

@@ -31,6 +31,7 @@ from valuecrm.demo.usage import Approvals, build_usage
 from valuecrm.org.models import User
 from valuecrm.pool.actions import sweep_pools
 from valuecrm.sales.models import Stage
+from valuecrm.value.demo import build_value_demo
 
 # Kept by a reset: what migrations create (content types, permissions, the pipeline's and
 # the delivery's stages).
@@ -105,6 +106,7 @@ def build_demo(*, seed: int, scale: str, anchor: date, reset: bool = False,
         # anchor so nobody still holds a customer whose deadline passed long ago.
         counts["pool.recycled"] = sweep_pools(now=timeline.cutoff).total
         counts["org.User"] = len(world.users)
+        counts["value"] = build_value_demo(timeline=timeline, admin=world.users["admin"])
         return DemoRun.objects.create(
             seed=seed, scale=scale, anchor_date=anchor, go_live_date=timeline.go_live,
             built_at=timezone.now(), build_seconds=round(time.monotonic() - started, 1),

@@ -26,4 +26,5 @@ NAV = [
     NavItem("web:pool_list", _("Public pool"), "/pool/"),
     NavItem("web:metrics_explorer", _("Analysis"), "/metrics/"),
     NavItem("web:import_start", _("Import"), "/import"),
+    NavItem("web:value_report", _("Value report"), "/value/"),
 ]

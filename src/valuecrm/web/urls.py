@@ -14,6 +14,7 @@ from valuecrm.web.views import (
     saved_views,
     search,
     system,
+    value,
     workbench,
 )
 
@@ -56,6 +57,7 @@ urlpatterns = [
     path("opportunities/<int:pk>/edit/", records.opportunity_edit, name="opportunity_edit"),
     path("opportunities/<int:pk>/move/", kanban.move, name="opportunity_move"),
     path("kanban/", kanban.kanban, name="kanban"),
+    path("value/", value.value_report_page, name="value_report"),
     path("contracts/<int:pk>/", records.contract_detail, name="contract_detail"),
     path("<str:target>/<int:pk>/activities/new/", records.activity_create,
          name="activity_create"),

@@ -140,3 +140,11 @@ def test_drill_down_lists_the_records_behind_a_number(book, org):
     assert {o.name for o in qs} == {"O1", "O2"}
     with pytest.raises(ValidationError, match="drill into them"):
         drill_down(user=org.admin, key="contract_amount_ytd", start=START, end=END)
+
+
+def test_a_breakdown_without_rows_has_no_groups(org):
+    from valuecrm.metrics.queries import metric_values
+
+    result = metric_values(user=org.rep_a, key="calls", start=date(2001, 1, 1),
+                           end=date(2001, 1, 31), by=("team",))
+    assert result["rows"] == [] and result["totals"] == []

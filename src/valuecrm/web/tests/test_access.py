@@ -48,6 +48,7 @@ PAGES = {
     "export": lambda r: {"kind": "leads"},
     "metrics_explorer": None, "metrics_targets": None, "metrics_trees": None,
     "metrics_funnel": None, "channel_scorecard": None,
+    "value_report": None,
 }
 # Pages whose arguments are not one of a rep's records (their scope is tested with the
 # page's own tests: test_pool, test_dataio, test_notifications, test_saved_views).
