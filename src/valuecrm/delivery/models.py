@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from valuecrm.core.models import TimeStamped, Versioned
@@ -82,7 +83,8 @@ class Order(TimeStamped, Versioned):
     )
     spec = models.CharField(_("specification"), max_length=200, blank=True)
     quantity = quantity_field(_("quantity"), validators=[MinValueValidator(Decimal("0.01"))])
-    stage = models.ForeignKey(OrderStage, verbose_name=_("stage"), on_delete=models.PROTECT,
+    stage = models.ForeignKey(OrderStage, verbose_name=pgettext_lazy("order", "stage"),
+                              on_delete=models.PROTECT,
                               related_name="orders")
     stage_entered_at = models.DateTimeField(_("in stage since"), default=timezone.now)
     placed_at = models.DateTimeField(_("placed at"), default=timezone.now, db_index=True)

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from valuecrm.org.scope import AdminDataQuerySet
 
@@ -53,7 +54,7 @@ class Subscription(models.Model):
 
 class Delivery(models.Model):
     class Status(models.TextChoices):
-        PENDING = "pending", _("Pending")
+        PENDING = "pending", pgettext_lazy("webhook delivery status", "Pending")
         DELIVERED = "delivered", _("Delivered")
         FAILED = "failed", _("Failed")
 
