@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "valuecrm.web",
     "valuecrm.demo",
     "valuecrm.dataio",
+    "valuecrm.security",
 ]
 
 MIDDLEWARE = [
