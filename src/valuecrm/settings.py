@@ -174,6 +174,9 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 
 DEFAULT_CURRENCY = os.environ.get("DEFAULT_CURRENCY", "CNY")
+# Channel costs (and so ROI) are shown to analysts and administrators; true also shows them
+# to reps, managers and department heads.
+COSTS_VISIBLE_TO_SALES = _env_bool("COSTS_VISIBLE_TO_SALES", False)
 # Region used to read phone numbers written without a country code.
 PHONE_DEFAULT_REGION = os.environ.get("PHONE_DEFAULT_REGION", "CN")
 

@@ -91,7 +91,9 @@ def metric_values(*, user, key, start: date, end: date, grain=None, by=(), filte
         previous = engine.series(metric, ctx.with_span(span))
         previous = {dims: v for (_p, dims), v in previous.items()}
     default = engine._default(metric)
-    combos = sorted({dims for _p, dims in [*series, *totals]} or {()}, key=_sort_key)
+    # Without data there is one ungrouped total, but no group to name when grouping.
+    combos = sorted({dims for _p, dims in [*series, *totals]} or ({()} if not by else set()),
+                    key=_sort_key)
     model_label = base_model(catalog, metric)
     names = {dim: dimensions.labels(model_label, dim, {c[i] for c in combos})
              for i, dim in enumerate(by)}
