@@ -5,6 +5,7 @@ Embedded default: SQLite under VALUECRM_HOME (./var). Production: DATABASE_URL.
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -70,6 +71,8 @@ INSTALLED_APPS = [
     "valuecrm.demo",
     "valuecrm.dataio",
     "valuecrm.security",
+    # Throttles sign-in after repeated failures (web login and admin).
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -88,6 +91,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     # Attributes admin edits to the signed-in user; actions set the actor explicitly.
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes requires: answers a locked-out sign-in with 429.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "valuecrm.urls"
@@ -147,9 +152,29 @@ LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "web:login"
 
+AUTHENTICATION_BACKENDS = [
+    # Refuses sign-in while a username is locked out from an address, then checks the password.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# A username is locked from one address after AXES_FAILURE_LIMIT failures, for
+# AXES_COOLOFF_MINUTES (locking by username alone would let anyone lock anyone out); a
+# success resets the count. `valuecrm axes_reset_username NAME` unlocks at once.
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# Behind a reverse proxy, the client address comes from X-Forwarded-For set by AXES_PROXY_COUNT
+# trusted proxies (0: use the connection's address).
+AXES_IPWARE_PROXY_COUNT = int(os.environ.get("AXES_PROXY_COUNT", "0")) or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
+)
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": int(os.environ.get("PASSWORD_MIN_LENGTH", "10"))}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -201,6 +226,26 @@ CONTENT_SECURITY_POLICY = {
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = _env_bool("SECURE_COOKIES", not DEBUG and "DATABASE_URL" in os.environ)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+# A working day, renewed while in use; closing the browser does not sign out.
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_HOURS", "12")) * 3600
+SESSION_SAVE_EVERY_REQUEST = False
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# HTTPS: on in production behind a TLS proxy (docs/deployment.md); off by default so the
+# embedded demo works on plain http://127.0.0.1.
+SECURE_SSL_REDIRECT = _env_bool("SECURE_SSL_REDIRECT", False)
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = _env_bool("SECURE_HSTS_PRELOAD", False)
+if _env_bool("SECURE_PROXY_SSL_HEADER", False):
+    # Only behind a proxy that sets X-Forwarded-Proto itself and strips it from clients.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# /healthz answers load balancers over plain HTTP inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
 # Background work: django-tasks with its database backend, run by `valuecrm worker`.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

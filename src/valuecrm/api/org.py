@@ -40,12 +40,14 @@ def users(request):
 class TokenOut(ModelSchema):
     class Meta:
         model = ApiToken
-        fields = ["id", "name", "hint", "created_at", "expires_at", "last_used_at", "revoked_at"]
+        fields = ["id", "name", "hint", "scope", "created_at", "expires_at", "last_used_at",
+                  "revoked_at"]
 
 
 class TokenIn(Schema):
     name: str = ""
     expires_at: datetime | None = None
+    scope: ApiToken.Scope = ApiToken.Scope.WRITE
 
 
 class NewTokenOut(TokenOut):
@@ -64,7 +66,8 @@ def create_token(request, payload: TokenIn):
     if payload.expires_at is not None and payload.expires_at.tzinfo is None:
         raise ValidationError({"expires_at": [_("Give a time zone.")]})
     record, key = actions.create_api_token(
-        actor=request.auth, user=request.auth, name=payload.name, expires_at=payload.expires_at
+        actor=request.auth, user=request.auth, name=payload.name,
+        expires_at=payload.expires_at, scope=payload.scope,
     )
     return Status(201, {**TokenOut.from_orm(record).dict(), "token": key})
 
