@@ -7,11 +7,19 @@ schema or from model validation.
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as SchemaValidationError
 
 from valuecrm.core.errors import DomainError
+
+class ErrorOut(Schema):
+    """The body of every error answer, for operations that document one."""
+
+    detail: str
+    code: str
+    errors: dict[str, list[str]] | None = None
+
 
 _SCHEMA_LOCATIONS = {"body", "query", "path", "payload", "filters", "form"}
 
@@ -46,6 +54,13 @@ def install(api: NinjaAPI) -> None:
         for error in exc.errors:
             errors.setdefault(_field_name(error.get("loc", ())), []).append(error.get("msg", ""))
         body = {"detail": "Invalid input.", "code": "invalid", "errors": errors}
+        return api.create_response(request, body, status=422)
+
+    @api.exception_handler(OverflowError)
+    def number_too_large(request, exc):
+        # SQLite cannot hold integers past 2**63; such an id or filter matches nothing a
+        # person could mean, so it is bad input rather than a server error.
+        body = {"detail": "A number is too large.", "code": "invalid"}
         return api.create_response(request, body, status=422)
 
     @api.exception_handler(Http404)

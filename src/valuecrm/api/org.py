@@ -4,8 +4,9 @@ from datetime import datetime
 
 from django.utils.translation import gettext as _
 from ninja import ModelSchema, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
+from valuecrm.api.pagination import LimitOffset
 from valuecrm.core.errors import ValidationError
 from valuecrm.org import actions
 from valuecrm.org.models import ApiToken, User
@@ -89,6 +90,6 @@ class DeletedRecordOut(Schema):
 
 @router.get("/recycle-bin", response=list[DeletedRecordOut], operation_id="list_recycle_bin",
             summary="Deleted records the caller may restore, newest first")
-@paginate(LimitOffsetPagination)
+@paginate(LimitOffset)
 def list_recycle_bin(request, kind: str | None = None):
     return recycle_bin(request.auth, kind=kind)
