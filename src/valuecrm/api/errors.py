@@ -13,6 +13,7 @@ from ninja.errors import ValidationError as SchemaValidationError
 
 from valuecrm.core.errors import DomainError
 
+
 class ErrorOut(Schema):
     """The body of every error answer, for operations that document one."""
 
