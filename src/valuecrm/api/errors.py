@@ -6,6 +6,7 @@ schema or from model validation.
 """
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError
 from django.http import Http404
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError
@@ -58,10 +59,12 @@ def install(api: NinjaAPI) -> None:
         return api.create_response(request, body, status=422)
 
     @api.exception_handler(OverflowError)
-    def number_too_large(request, exc):
-        # SQLite cannot hold integers past 2**63; such an id or filter matches nothing a
-        # person could mean, so it is bad input rather than a server error.
-        body = {"detail": "A number is too large.", "code": "invalid"}
+    @api.exception_handler(DataError)
+    def unstorable_value(request, exc):
+        # Values no database column can hold (integers past 2**63 on SQLite, NUL characters
+        # in PostgreSQL text) match nothing a person could mean: bad input, not a crash.
+        body = {"detail": "A value is too large or contains characters that cannot be "
+                          "stored (such as NUL).", "code": "invalid"}
         return api.create_response(request, body, status=422)
 
     @api.exception_handler(Http404)

@@ -21,7 +21,7 @@ PRODUCTION_ENV = {
 
 def _check(tmp_path, extra):
     env = {k: v for k, v in os.environ.items()
-           if k not in PRODUCTION_ENV and k != "DJANGO_SETTINGS_MODULE"}
+           if k not in PRODUCTION_ENV and k not in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL")}
     env.update(VALUECRM_HOME=str(tmp_path), **extra)
     return subprocess.run(
         [sys.executable, "-m", "valuecrm", "check", "--deploy", "--fail-level", "WARNING"],

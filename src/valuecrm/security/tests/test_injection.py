@@ -25,6 +25,8 @@ def test_hostile_names_are_kept_verbatim_and_shown_as_text(org, api, client, nam
     assert lead.name == name and rep.get(f"leads/{lead.pk}").json()["name"] == name
     assert rep.get("leads", q=name).json()["count"] == 1
     assert rep.get("search", q=name).status_code == 200
+    assert rep.get("search", q=f"{name}\x00").status_code in (200, 422)
+    assert rep.get("leads", q=f"{name}\x00").status_code in (200, 422)
 
     client.force_login(org.rep_a)
     for url in (f"/leads/{lead.pk}/", "/leads/", f"/leads/?q={name}", f"/leads/{lead.pk}/edit/"):
