@@ -5,6 +5,7 @@ Embedded default: SQLite under VALUECRM_HOME (./var). Production: DATABASE_URL.
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -75,6 +76,9 @@ INSTALLED_APPS = [
     "valuecrm.usage",
     "valuecrm.approvals",
     "valuecrm.value",
+    "valuecrm.security",
+    # Throttles sign-in after repeated failures (web login and admin).
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -95,6 +99,8 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     # Usage tracking (埋点): one event per page view and API call of a signed-in person.
     "valuecrm.usage.middleware.UsageMiddleware",
+    # Last, as django-axes requires: answers a locked-out sign-in with 429.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "valuecrm.urls"
@@ -154,9 +160,29 @@ LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "web:login"
 
+AUTHENTICATION_BACKENDS = [
+    # Refuses sign-in while a username is locked out from an address, then checks the password.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# A username is locked from one address after AXES_FAILURE_LIMIT failures, for
+# AXES_COOLOFF_MINUTES (locking by username alone would let anyone lock anyone out); a
+# success resets the count. `valuecrm axes_reset_username NAME` unlocks at once.
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# Behind a reverse proxy, the client address comes from X-Forwarded-For set by AXES_PROXY_COUNT
+# trusted proxies (0: use the connection's address).
+AXES_IPWARE_PROXY_COUNT = int(os.environ.get("AXES_PROXY_COUNT", "0")) or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
+)
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": int(os.environ.get("PASSWORD_MIN_LENGTH", "10"))}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -181,6 +207,9 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 
 DEFAULT_CURRENCY = os.environ.get("DEFAULT_CURRENCY", "CNY")
+# Channel costs (and so ROI) are shown to analysts and administrators; true also shows them
+# to reps, managers and department heads.
+COSTS_VISIBLE_TO_SALES = _env_bool("COSTS_VISIBLE_TO_SALES", False)
 # Region used to read phone numbers written without a country code.
 PHONE_DEFAULT_REGION = os.environ.get("PHONE_DEFAULT_REGION", "CN")
 
@@ -205,6 +234,26 @@ CONTENT_SECURITY_POLICY = {
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = _env_bool("SECURE_COOKIES", not DEBUG and "DATABASE_URL" in os.environ)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+# A working day, renewed while in use; closing the browser does not sign out.
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_HOURS", "12")) * 3600
+SESSION_SAVE_EVERY_REQUEST = False
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# HTTPS: on in production behind a TLS proxy (docs/deployment.md); off by default so the
+# embedded demo works on plain http://127.0.0.1.
+SECURE_SSL_REDIRECT = _env_bool("SECURE_SSL_REDIRECT", False)
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = _env_bool("SECURE_HSTS_PRELOAD", False)
+if _env_bool("SECURE_PROXY_SSL_HEADER", False):
+    # Only behind a proxy that sets X-Forwarded-Proto itself and strips it from clients.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# /healthz answers load balancers over plain HTTP inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
 # Background work: django-tasks with its database backend, run by `valuecrm worker`.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
@@ -234,6 +283,7 @@ VALUE_COST_PER_HOUR = os.environ.get("VALUE_COST_PER_HOUR", "150")
 
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 500
+NINJA_PAGINATION_CLASS = "valuecrm.api.pagination.LimitOffset"
 
 LOGGING = {
     "version": 1,

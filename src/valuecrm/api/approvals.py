@@ -4,8 +4,9 @@ from datetime import datetime
 from decimal import Decimal
 
 from ninja import Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
+from valuecrm.api.pagination import LimitOffset
 from valuecrm.approvals import actions, queries
 from valuecrm.approvals.models import ApprovalFlow, Subject
 
@@ -64,7 +65,7 @@ class DecisionIn(Schema):
 
 @router.get("/approvals", response=list[RequestOut], operation_id="list_approvals",
             summary="Approval requests in the caller's scope or waiting for them")
-@paginate(LimitOffsetPagination)
+@paginate(LimitOffset)
 def list_approvals(request, status: str | None = None, contract: int | None = None):
     found = queries.requests_for(request.auth).prefetch_related("steps")
     if status:
@@ -76,7 +77,7 @@ def list_approvals(request, status: str | None = None, contract: int | None = No
 
 @router.get("/approvals/inbox", response=list[RequestOut], operation_id="approval_inbox",
             summary="Requests whose current step the caller decides, oldest first")
-@paginate(LimitOffsetPagination)
+@paginate(LimitOffset)
 def approval_inbox(request):
     return [step.request for step in queries.inbox(request.auth)]
 

@@ -3,9 +3,13 @@
 from datetime import timedelta
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja.security import HttpBearer, django_auth
 
+from valuecrm.core.errors import Forbidden
 from valuecrm.org.models import ApiToken
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 # Recording every use would turn each read into a write; a minute's precision is enough
 # to see which tokens are alive.
@@ -25,6 +29,8 @@ class BearerToken(HttpBearer):
         user = record.user
         if not user.is_active:
             return None
+        if not record.can_write and request.method not in SAFE_METHODS:
+            raise Forbidden(_("This API token can only read."), code="token_read_only")
         now = timezone.now()
         if record.last_used_at is None or now - record.last_used_at > LAST_USED_PRECISION:
             ApiToken.objects.filter(pk=record.pk).update(last_used_at=now)

@@ -8,6 +8,7 @@ from ninja import Field, FilterLookup, FilterSchema, ModelSchema, Router, Schema
 from valuecrm.api.crud import Resource, WriteSchema, register
 from valuecrm.crm import actions
 from valuecrm.crm.models import Activity, Channel, Contact, Customer, Lead, Tag
+from valuecrm.org.scope import can_see_costs
 
 router = Router(tags=["crm"])
 CONTACT_SEARCH = ["name__icontains", "phone__contains", "email__icontains"]
@@ -232,6 +233,10 @@ class ChannelOut(ModelSchema):
     class Meta:
         model = Channel
         fields = ["id", *CHANNEL_FIELDS, "created_at", "updated_at"]
+
+    @staticmethod
+    def resolve_monthly_cost(obj, context):
+        return obj.monthly_cost if can_see_costs(context["request"].auth) else None
 
 
 class ChannelIn(WriteSchema, ModelSchema):

@@ -12,9 +12,10 @@ from datetime import datetime
 from django.db import models
 from django.utils.translation import gettext as _
 from ninja import FilterSchema, Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from pydantic import ConfigDict
 
+from valuecrm.api.pagination import LimitOffset
 from valuecrm.core import records
 from valuecrm.core.errors import ValidationError
 from valuecrm.core.history import record_history
@@ -161,7 +162,7 @@ def register(router: Router, resource: Resource) -> None:  # noqa: C901 - one cl
 
     @router.get(f"/{path}", response=list[resource.out], operation_id=f"list_{op}",
                 summary=f"List {model._meta.verbose_name_plural}")
-    @paginate(LimitOffsetPagination)
+    @paginate(LimitOffset)
     def list_records(request, filters: Query[resource.filters], ordering: str | None = None):
         qs = filters.filter(scoped(request))
         return apply_ordering(qs, ordering, resource.ordering)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema
 from ninja.files import UploadedFile
 
+from valuecrm.api.errors import ErrorOut
 from valuecrm.core.errors import NotFound, ValidationError
 from valuecrm.dataio.actions import ImportOptions, ImportResult, import_records
 from valuecrm.dataio.exports import export_response
@@ -92,7 +93,7 @@ def get_import_errors(request, pk: int):
 
 
 # After the /imports/{int:pk} routes, which Django's resolver must try first.
-@router.post("/imports/{kind}", response={200: ImportOut, 422: ImportOut},
+@router.post("/imports/{kind}", response={200: ImportOut, 422: ImportOut | ErrorOut},
              operation_id="import_records",
              summary="Import a CSV or XLSX file (422 when nothing was imported)")
 def create_import(

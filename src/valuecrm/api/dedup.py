@@ -53,7 +53,7 @@ def check(request, payload: CheckIn):
                                           exclude_id=payload.exclude_id)}
 
 
-class GroupOut(Schema):
+class DuplicateGroupOut(Schema):
     key: str
     count: int
     members: list[dict]
@@ -61,7 +61,7 @@ class GroupOut(Schema):
 
 class GroupsOut(Schema):
     count: int
-    items: list[GroupOut]
+    items: list[DuplicateGroupOut]
 
 
 @router.get("/duplicates/groups", response=GroupsOut, operation_id="list_duplicate_groups",

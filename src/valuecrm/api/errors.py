@@ -6,12 +6,22 @@ schema or from model validation.
 """
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError
 from django.http import Http404
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as SchemaValidationError
 
 from valuecrm.core.errors import DomainError
+
+
+class ErrorOut(Schema):
+    """The body of every error answer, for operations that document one."""
+
+    detail: str
+    code: str
+    errors: dict[str, list[str]] | None = None
+
 
 _SCHEMA_LOCATIONS = {"body", "query", "path", "payload", "filters", "form"}
 
@@ -46,6 +56,15 @@ def install(api: NinjaAPI) -> None:
         for error in exc.errors:
             errors.setdefault(_field_name(error.get("loc", ())), []).append(error.get("msg", ""))
         body = {"detail": "Invalid input.", "code": "invalid", "errors": errors}
+        return api.create_response(request, body, status=422)
+
+    @api.exception_handler(OverflowError)
+    @api.exception_handler(DataError)
+    def unstorable_value(request, exc):
+        # Values no database column can hold (integers past 2**63 on SQLite, NUL characters
+        # in PostgreSQL text) match nothing a person could mean: bad input, not a crash.
+        body = {"detail": "A value is too large or contains characters that cannot be "
+                          "stored (such as NUL).", "code": "invalid"}
         return api.create_response(request, body, status=422)
 
     @api.exception_handler(Http404)

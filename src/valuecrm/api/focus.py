@@ -54,6 +54,8 @@ def get_focus(request):
 
 class SavedViewOut(ModelSchema):
     mine: bool
+    filters: dict[str, Any]
+    columns: list[str]
 
     class Meta:
         model = SavedView

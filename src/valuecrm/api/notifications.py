@@ -1,8 +1,9 @@
 """The caller's notifications."""
 
 from ninja import ModelSchema, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
+from valuecrm.api.pagination import LimitOffset
 from valuecrm.core.errors import NotFound
 from valuecrm.notifications.actions import mark_read
 from valuecrm.notifications.models import Notification
@@ -22,7 +23,7 @@ class CountOut(Schema):
 
 @router.get("/notifications", response=list[NotificationOut], operation_id="list_notifications",
             summary="The caller's notifications, newest first")
-@paginate(LimitOffsetPagination)
+@paginate(LimitOffset)
 def list_notifications(request, unread: bool = False):
     mine = Notification.objects.filter(user=request.auth)
     return mine.filter(read_at__isnull=True) if unread else mine

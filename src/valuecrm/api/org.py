@@ -4,8 +4,9 @@ from datetime import datetime
 
 from django.utils.translation import gettext as _
 from ninja import ModelSchema, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
+from valuecrm.api.pagination import LimitOffset
 from valuecrm.core.errors import ValidationError
 from valuecrm.org import actions
 from valuecrm.org.models import ApiToken, User
@@ -40,12 +41,14 @@ def users(request):
 class TokenOut(ModelSchema):
     class Meta:
         model = ApiToken
-        fields = ["id", "name", "hint", "created_at", "expires_at", "last_used_at", "revoked_at"]
+        fields = ["id", "name", "hint", "scope", "created_at", "expires_at", "last_used_at",
+                  "revoked_at"]
 
 
 class TokenIn(Schema):
     name: str = ""
     expires_at: datetime | None = None
+    scope: ApiToken.Scope = ApiToken.Scope.WRITE
 
 
 class NewTokenOut(TokenOut):
@@ -64,7 +67,8 @@ def create_token(request, payload: TokenIn):
     if payload.expires_at is not None and payload.expires_at.tzinfo is None:
         raise ValidationError({"expires_at": [_("Give a time zone.")]})
     record, key = actions.create_api_token(
-        actor=request.auth, user=request.auth, name=payload.name, expires_at=payload.expires_at
+        actor=request.auth, user=request.auth, name=payload.name,
+        expires_at=payload.expires_at, scope=payload.scope,
     )
     return Status(201, {**TokenOut.from_orm(record).dict(), "token": key})
 
@@ -86,6 +90,6 @@ class DeletedRecordOut(Schema):
 
 @router.get("/recycle-bin", response=list[DeletedRecordOut], operation_id="list_recycle_bin",
             summary="Deleted records the caller may restore, newest first")
-@paginate(LimitOffsetPagination)
+@paginate(LimitOffset)
 def list_recycle_bin(request, kind: str | None = None):
     return recycle_bin(request.auth, kind=kind)

@@ -3,9 +3,10 @@
 from datetime import datetime
 
 from ninja import ModelSchema, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from valuecrm.api.crm import CustomerOut
+from valuecrm.api.pagination import LimitOffset
 from valuecrm.org.scope import pools_for
 from valuecrm.pool import actions
 from valuecrm.pool.models import Pool
@@ -28,7 +29,7 @@ def list_pools(request):
 
 @router.get("/pool/customers", response=list[CustomerOut], operation_id="list_pool_customers",
             summary="Customers waiting in the caller's pools")
-@paginate(LimitOffsetPagination)
+@paginate(LimitOffset)
 def list_pool_customers(request, pool: int | None = None, q: str | None = None):
     customers = actions.pool_customers(request.auth).prefetch_related("tags")
     if pool is not None:

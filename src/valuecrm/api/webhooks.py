@@ -1,9 +1,10 @@
 """API for webhook subscriptions (administrators) and their delivery log."""
 
 from ninja import FilterSchema, ModelSchema, Router
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from valuecrm.api.crud import Resource, WriteSchema, register
+from valuecrm.api.pagination import LimitOffset
 from valuecrm.webhooks.models import Delivery, Subscription
 
 router = Router(tags=["webhooks"])
@@ -49,7 +50,7 @@ class DeliveryOut(ModelSchema):
 
 @router.get("/webhooks/{int:pk}/deliveries", response=list[DeliveryOut],
             operation_id="list_webhook_deliveries", summary="A subscription's delivery log")
-@paginate(LimitOffsetPagination)
+@paginate(LimitOffset)
 def deliveries(request, pk: int, status: Delivery.Status | None = None):
     subscription = Subscription.objects.get_visible(request.auth, pk)
     log = subscription.deliveries.all()

@@ -5,6 +5,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from valuecrm.org.scope import ReferenceQuerySet
 
@@ -39,6 +40,7 @@ class AssignmentRule(models.Model):
         validators=[MinValueValidator(1)], help_text=_("Empty: no cap."),
     )
     is_active = models.BooleanField(_("active"), default=True)
+    history = HistoricalRecords()
 
     objects = ReferenceQuerySet.as_manager()
 

@@ -49,7 +49,12 @@ def _check_owner(actor, obj: models.Model) -> None:
         return
     if obj.owner_id is None and not actor.sees_everything:
         raise ValidationError({"owner": [_("Choose an owner.")]})
-    if obj.owner_id is not None and not can_own(actor, obj.owner):
+    if obj.owner_id is None:
+        return
+    # Read by id: a dangling id would raise DoesNotExist from the attribute.
+    owner = obj._meta.get_field("owner").related_model._default_manager.filter(
+        pk=obj.owner_id).first()
+    if owner is None or not can_own(actor, owner):
         raise ValidationError({"owner": [_("You cannot give records to this person.")]})
 
 

@@ -97,6 +97,7 @@ class Tag(models.Model):
         ],
     )
 
+    history = HistoricalRecords()
     objects = ReferenceQuerySet.as_manager()
 
     class Meta:

@@ -209,6 +209,7 @@ class _Run:
         update = self.options.progress(sheet.size, sheet.unit) if self.options.progress else None
         try:
             with transaction.atomic():
+                writes.take_import_lock(self.model)
                 for number, cells in sheet.rows:
                     if not any(cell.strip() for cell in cells):
                         continue

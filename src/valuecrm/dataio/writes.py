@@ -5,8 +5,10 @@ was validated; they keep what the single-record actions keep (history naming the
 a lead's assignment time, an opportunity's stage history, a contract's total).
 """
 
+import zlib
 from itertools import islice
 
+from django.db import connection
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -14,6 +16,20 @@ from valuecrm.crm.models import Customer, Lead
 from valuecrm.sales.models import ContractLine, Opportunity, OpportunityStageChange, Stage
 
 LOOKUP_CHUNK = 500
+
+
+def take_import_lock(model) -> None:
+    """Make imports of one record type take turns, until the transaction ends.
+
+    Duplicates are found by looking up the file's keys before inserting; two imports of
+    overlapping files running side by side would each find nothing and both insert. On
+    SQLite writers already take turns (IMMEDIATE transactions); PostgreSQL gets an advisory
+    lock, so reads elsewhere never wait.
+    """
+    if connection.vendor == "postgresql":
+        key = zlib.crc32(f"valuecrm.import.{model._meta.label}".encode())
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
 
 
 def key_column(key: tuple[str, ...]) -> str:

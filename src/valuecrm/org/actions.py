@@ -12,17 +12,20 @@ from valuecrm.org.models import ApiToken, Role, User
 
 @transaction.atomic
 def create_api_token(
-    *, actor, user: User, name: str = "", expires_at: datetime | None = None
+    *, actor, user: User, name: str = "", expires_at: datetime | None = None,
+    scope: str = ApiToken.Scope.WRITE,
 ) -> tuple[ApiToken, str]:
     """A new token for `user`. Returns the record and the token, which is not stored."""
     if actor is not None and actor.pk != user.pk and not actor.sees_everything:
         raise Forbidden(_("You can only create tokens for yourself."))
     if expires_at is not None and expires_at <= timezone.now():
         raise ValidationError({"expires_at": [_("The expiry is in the past.")]})
+    if scope not in ApiToken.Scope.values:
+        raise ValidationError({"scope": [_("Use read or write.")]})
     key = ApiToken.generate_key()
     record = ApiToken.objects.create(
         user=user, name=name, key_hash=ApiToken.hash_key(key), hint=key[:9],
-        expires_at=expires_at,
+        expires_at=expires_at, scope=scope,
     )
     return record, key
 

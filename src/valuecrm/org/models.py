@@ -132,6 +132,10 @@ class ApiToken(models.Model):
 
     PREFIX = "vcrm_"
 
+    class Scope(models.TextChoices):
+        READ = "read", _("Read only")
+        WRITE = "write", _("Read and write")
+
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(_("name"), max_length=100, blank=True)
     key_hash = models.CharField(max_length=64, unique=True, editable=False)
@@ -140,6 +144,10 @@ class ApiToken(models.Model):
     expires_at = models.DateTimeField(null=True, blank=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    scope = models.CharField(
+        _("scope"), max_length=10, choices=Scope.choices, default=Scope.WRITE,
+        help_text=_("A read-only token can list, read and export, never change anything."),
+    )
 
     objects = ApiTokenQuerySet.as_manager()
 
@@ -149,6 +157,10 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.hint}… ({self.user})"
+
+    @property
+    def can_write(self) -> bool:
+        return self.scope == self.Scope.WRITE
 
     @staticmethod
     def hash_key(key: str) -> str:

@@ -12,6 +12,7 @@ else filters by owner for access control.
 - anonymous or inactive: nothing.
 """
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
@@ -175,3 +176,11 @@ def can_see_person(user, person) -> bool:
         return True
     return bool(user.manages_subtree and user.unit_id and person.unit_id
                 and person.unit.path.startswith(user.unit.path))
+
+
+def can_see_costs(user) -> bool:
+    """Company costs (a channel's monthly spend, hence ROI) are company-wide figures: shown
+    to analysts and administrators, and to sales roles only when COSTS_VISIBLE_TO_SALES."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    return bool(user.sees_everything or settings.COSTS_VISIBLE_TO_SALES)

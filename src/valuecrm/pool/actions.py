@@ -19,6 +19,7 @@ from valuecrm.core.errors import Conflict, NotFound, ValidationError
 from valuecrm.core.records import ensure_can_write, lock_for_write
 from valuecrm.core.sql import insert_from_select, insert_history_from_select
 from valuecrm.crm.models import Customer
+from valuecrm.org.actions import system_user
 from valuecrm.org.models import User
 from valuecrm.org.scope import pools_for, unit_ancestor_ids
 from valuecrm.pool.models import OwnershipChange, Pool, RecycleRule
@@ -213,8 +214,8 @@ def sweep_pools(*, now: datetime | None = None) -> SweepResult:
             owner_id=target, pool_id=rule.pool_id, owned_since=now if target else None,
             updated_at=now, version=F("version") + 1,
         )
-        insert_history_from_select(Customer, in_batch, user_id=None, reason=rule.reason,
-                                   when=now)
+        insert_history_from_select(Customer, in_batch, user_id=system_user().pk,
+                                   reason=rule.reason, when=now)
         result.recycled[rule.pk] = count
         _announce_recycled(rule, batch)
     return result

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from valuecrm.core.errors import ValidationError
 from valuecrm.crm.models import Channel, Lead
+from valuecrm.org.scope import can_see_costs
 from valuecrm.sales.models import CENT, ZERO, Stage
 from valuecrm.scoring.history import lead_deals
 
@@ -171,7 +172,7 @@ def channel_scorecard(user, *, start: date, end: date) -> Scorecard:
         for (channel_id, month), figures in _figures(
             cohort.annotate(month=TruncMonth("created_at")), ["channel_id", "month"]).items()
     }
-    shows_cost = bool(user.sees_everything)
+    shows_cost = can_see_costs(user)
     channels = list(Channel.objects.visible_to(user).filter(
         Q(is_active=True) | Q(pk__in=[key[0] for key in totals])))
     if (None,) in totals:

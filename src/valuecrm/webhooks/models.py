@@ -21,6 +21,8 @@ EVENTS = (
 def validate_events(value) -> None:
     if not isinstance(value, list) or not value:
         raise ValidationError(_("List at least one event."))
+    if not all(isinstance(event, str) for event in value):
+        raise ValidationError(_("Name each event as text, e.g. lead.created."))
     unknown = sorted(set(value) - set(EVENTS) - {"*"})
     if unknown:
         raise ValidationError(_("Unknown events: %(events)s.") % {"events": ", ".join(unknown)})

@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib.auth import authenticate
+from django.test import RequestFactory
 
 from valuecrm.crm.models import Activity, Contact, Customer, Lead
 from valuecrm.demo.params import DEMO_PASSWORD
@@ -20,7 +21,9 @@ def test_demo_logins_have_their_roles(demo):
     assert users["rep"].unit == users["manager"].unit
     assert users["manager"].unit.kind == OrgUnit.Kind.TEAM
     for username in ("admin", "manager", "rep", "analyst"):
-        assert authenticate(username=username, password=DEMO_PASSWORD) == users[username]
+        # The sign-in throttle (django-axes) needs the request it would lock out.
+        request = RequestFactory().post("/login/")
+        assert authenticate(request, username=username, password=DEMO_PASSWORD) == users[username]
 
 
 def test_org_has_departments_teams_and_heads(demo):

@@ -22,6 +22,9 @@ class TokenForm(forms.Form):
     expires_on = forms.DateField(label=_("Valid until"), required=False,
                                  widget=forms.DateInput(attrs={"type": "date"}),
                                  help_text=_("Empty: never expires."))
+    scope = forms.ChoiceField(label=_("Scope"), choices=ApiToken.Scope.choices, required=False,
+                              initial=ApiToken.Scope.WRITE,
+                              help_text=_("Give reporting and sync programs a read-only token."))
 
     def expires_at(self) -> datetime | None:
         day = self.cleaned_data.get("expires_on")
@@ -51,6 +54,7 @@ def create_token(request):
             _record, key = create_api_token(
                 actor=request.user, user=request.user, name=form.cleaned_data["name"],
                 expires_at=form.expires_at(),
+                scope=form.cleaned_data["scope"] or ApiToken.Scope.WRITE,
             )
         except ValidationError as exc:
             apply_errors(form, exc, aliases={"expires_at": "expires_on"})

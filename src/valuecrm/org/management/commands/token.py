@@ -19,6 +19,8 @@ class Command(BaseCommand):
         create.add_argument("username")
         create.add_argument("--name", default="cli")
         create.add_argument("--days", type=int, help="Expire after this many days.")
+        create.add_argument("--read-only", action="store_true",
+                            help="The token can read and export but never change anything.")
         listing = sub.add_parser("list", help="List a user's tokens (never the tokens).")
         listing.add_argument("username")
         revoke = sub.add_parser("revoke", help="Revoke a token by its id.")
@@ -40,12 +42,13 @@ class Command(BaseCommand):
             for record in user.api_tokens.order_by("created_at"):
                 state = "revoked" if record.revoked_at else "active"
                 self.stdout.write(f"{record.pk}\t{record.hint}…\t{record.name}\t{state}\t"
-                                  f"expires {record.expires_at or 'never'}")
+                                  f"{record.scope}\texpires {record.expires_at or 'never'}")
             return
         expires = timezone.now() + timedelta(days=options["days"]) if options["days"] else None
         try:
             _record, key = actions.create_api_token(
-                actor=None, user=user, name=options["name"], expires_at=expires
+                actor=None, user=user, name=options["name"], expires_at=expires,
+                scope=ApiToken.Scope.READ if options["read_only"] else ApiToken.Scope.WRITE,
             )
         except DomainError as exc:
             raise CommandError(exc.message) from None
