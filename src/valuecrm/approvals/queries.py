@@ -2,8 +2,10 @@
 that process analysis reads."""
 
 from collections.abc import Iterator
+from datetime import timedelta
 
 from django.db.models import Q
+from django.utils import timezone
 
 from valuecrm.approvals.models import ApprovalRequest, ApprovalStep
 
@@ -36,6 +38,31 @@ def inbox(user):
                                         request__status=ApprovalRequest.Status.PENDING)
             .select_related("request", "request__contract", "request__owner")
             .order_by("activated_at", "pk"))
+
+
+def submitted_by(user):
+    """Requests `user` submitted, newest first."""
+    return (requests_for(user).filter(requested_by=user)
+            .select_related("contract", "flow").prefetch_related("steps")
+            .order_by("-submitted_at", "-pk"))
+
+
+def is_overdue(step: ApprovalStep, now=None) -> bool:
+    return (step.status == ApprovalStep.Status.PENDING and step.activated_at is not None
+            and step.activated_at + timedelta(hours=step.sla_hours) <= (now or timezone.now()))
+
+
+def overdue_steps(user, now=None) -> list[ApprovalStep]:
+    """Steps waiting past their SLA on requests `user` may read (theirs, their team's, or
+    waiting for them), longest overdue first. Pending steps are few, so the SLA is
+    compared here rather than in database-specific interval arithmetic."""
+    now = now or timezone.now()
+    pending = (ApprovalStep.objects.filter(
+        request__in=requests_for(user).filter(status=ApprovalRequest.Status.PENDING)
+        .values("pk"), status=ApprovalStep.Status.PENDING)
+        .select_related("request", "request__contract", "request__owner", "approver"))
+    late = [s for s in pending if is_overdue(s, now)]
+    return sorted(late, key=lambda s: s.activated_at + timedelta(hours=s.sla_hours))
 
 
 def approval_event_log(user) -> Iterator[tuple[str, str, object, str]]:

@@ -198,3 +198,27 @@ def _label(value):
     if isinstance(value, date):
         return value.strftime("%Y-%m")
     return value
+
+
+def order_stage_timeline(order: Order) -> list[dict]:
+    """The stages an order went through, oldest first: when it entered and left each, the
+    days spent, whether that was over the stage's target, and whether the entry was rework
+    (going back, or entering a stage again). The order must come from `visible_to`."""
+    now = timezone.now()
+    rows = []
+    for event in order.stage_events.select_related("stage", "from_stage", "actor"):
+        end = event.left_at or (None if order.completed_at else now)
+        spent = None if end is None else (end - event.entered_at).total_seconds() / DAY
+        target = float(event.stage.target_days)
+        rows.append({"event": event, "stage": event.stage, "from_stage": event.from_stage,
+                     "entered_at": event.entered_at, "left_at": event.left_at,
+                     "days": None if spent is None else round(spent, 2),
+                     "current": event.left_at is None and not event.stage.is_final,
+                     "over_target": bool(spent is not None and target and spent > target),
+                     "rework": event.is_rework, "actor": event.actor, "note": event.note})
+    return rows
+
+
+def open_late(orders, today: date | None = None):
+    """Orders still open past their due date (those signed off carry `late` already)."""
+    return orders.filter(completed_at__isnull=True, due_date__lt=today or timezone.localdate())

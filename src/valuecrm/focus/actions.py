@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from valuecrm.api.crud import RESOURCES, list_resource
 from valuecrm.core.errors import Conflict, Forbidden, NotFound, ValidationError
-from valuecrm.focus.models import SavedView
+from valuecrm.focus.models import ListColumns, SavedView
 from valuecrm.org.models import OrgUnit
 from valuecrm.org.scope import unit_ancestor_ids
 
@@ -115,3 +115,20 @@ def update_saved_view(*, actor, pk: int, changes: dict) -> SavedView:
 @transaction.atomic
 def delete_saved_view(*, actor, pk: int) -> None:
     _own_view(actor, pk).delete()
+
+
+@transaction.atomic
+def choose_list_columns(*, actor, kind: str, columns: list[str], allowed: list[str]) -> list[str]:
+    """Remember which of a list's `allowed` columns `actor` sees (in the list's order).
+    An empty choice forgets the preference: the list shows every column again."""
+    _signed_in(actor)
+    unknown = sorted(set(columns) - set(allowed))
+    if unknown:
+        raise ValidationError({"columns": [_("Unknown column: %(names)s.")
+                                           % {"names": ", ".join(unknown)}]})
+    chosen = [c for c in allowed if c in set(columns)]
+    if not chosen:
+        ListColumns.objects.filter(owner=actor, kind=kind).delete()
+        return list(allowed)
+    ListColumns.objects.update_or_create(owner=actor, kind=kind, defaults={"columns": chosen})
+    return chosen

@@ -40,3 +40,22 @@ class SavedView(TimeStamped):
 
     def __str__(self) -> str:
         return f"{self.kind}: {self.name}"
+
+
+class ListColumns(models.Model):
+    """The columns one person chose to see on one list of the pages (absent: all)."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("owner"), on_delete=models.CASCADE,
+        related_name="+",
+    )
+    kind = models.CharField(_("list"), max_length=50)
+    columns = models.JSONField(_("columns"), default=list)
+
+    class Meta:
+        verbose_name = _("list columns")
+        verbose_name_plural = _("list columns")
+        constraints = [models.UniqueConstraint("owner", "kind", name="list_columns_once")]
+
+    def __str__(self) -> str:
+        return f"{self.owner_id}: {self.kind}"

@@ -2,15 +2,17 @@
 their text form, a file's analysis, and a registered source's analysis in a user's scope."""
 
 from dataclasses import replace
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import BinaryIO
 
+import numpy as np
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from valuecrm.core.errors import ValidationError
 from valuecrm.metrics.funnels import parse_window
 from valuecrm.process.analysis import DERIVED, Options, analyze
+from valuecrm.process.log import MICROS
 
 __all__ = ["Options", "analyze_file", "analyze_source", "build_options", "list_sources"]
 from valuecrm.process.readers import Columns, read_log
@@ -65,11 +67,31 @@ def analyze_file(stream: BinaryIO, columns: Columns, options: Options, *, name: 
     return analyze(read_log(stream, columns, name=name, size=size), options)
 
 
-def analyze_source(name: str, user, options: Options) -> dict:
-    """The analysis of a registered source, over the records `user` may see."""
-    result = analyze(source_log(name, user), options)
+def analyze_source(name: str, user, options: Options, *, start: date | None = None,
+                   end: date | None = None) -> dict:
+    """The analysis of a registered source, over the records `user` may see; with `start`
+    and/or `end`, only the cases that began within those local days (a case is kept or
+    dropped whole, so its stage times stay complete)."""
+    log = source_log(name, user)
+    if start or end:
+        log = log.select_cases(_started_within(log, start, end))
+        if log.cases == 0:
+            raise ValidationError({"start": [_("No case of %(source)s began in this span.")
+                                             % {"source": name}]})
+    result = analyze(log, options)
     result["source"] = name
     return result
+
+
+def _started_within(log, start: date | None, end: date | None):
+    first = log.time[log.case_starts[:-1]]
+    keep = np.ones(log.cases, dtype=bool)
+    if start:
+        keep &= first >= round(_moment(start.isoformat()).timestamp() * MICROS)
+    if end:
+        keep &= first < round(_moment((end + timedelta(days=1)).isoformat()).timestamp()
+                              * MICROS)
+    return keep
 
 
 def list_sources() -> list[dict]:

@@ -159,10 +159,9 @@ def time_to_adopt(user, org: int | None = None) -> list[dict]:
             for key in sorted(releases, key=lambda k: (releases[k], k))]
 
 
-def underused_features(user, start: date, end: date, org: int | None = None,
-                       threshold: float = UNDERUSED_SHARE) -> list[dict]:
-    """Per unit, the useful features used by fewer than `threshold` of its licensed people,
-    with the share across the caller's whole scope for comparison."""
+def adoption_by_team(user, start: date, end: date, org: int | None = None) -> list[dict]:
+    """Per unit and useful feature: its users in the span and their share of the unit's
+    licensed people, with the share across the caller's whole scope for comparison."""
     useful = [f.key for f in features().values() if f.useful and f.key != OTHER]
     licensed = dict(licensed_users(user, org).exclude(unit=None).values_list("unit")
                     .annotate(n=Count("pk")))
@@ -172,16 +171,19 @@ def underused_features(user, start: date, end: date, org: int | None = None,
     overall = dict(used.values_list("feature").annotate(n=Count("user", distinct=True)))
     total = sum(licensed.values())
     names = dict(OrgUnit.objects.filter(pk__in=licensed).values_list("pk", "name"))
-    result = []
-    for unit, n in sorted(licensed.items(), key=lambda kv: names[kv[0]]):
-        for key in useful:
-            share = by_team.get((unit, key), 0) / n
-            if share < threshold:
-                result.append({"unit": unit, "name": names[unit], "feature": key,
-                               "label": feature_label(key), "users": by_team.get((unit, key), 0),
-                               "licensed_users": n, "share": share,
-                               "share_overall": _ratio(overall.get(key, 0), total)})
-    return result
+    return [{"unit": unit, "name": names[unit], "feature": key, "label": feature_label(key),
+             "users": by_team.get((unit, key), 0), "licensed_users": n,
+             "share": by_team.get((unit, key), 0) / n,
+             "share_overall": _ratio(overall.get(key, 0), total)}
+            for unit, n in sorted(licensed.items(), key=lambda kv: names[kv[0]])
+            for key in useful]
+
+
+def underused_features(user, start: date, end: date, org: int | None = None,
+                       threshold: float = UNDERUSED_SHARE) -> list[dict]:
+    """Per unit, the useful features used by fewer than `threshold` of its licensed people,
+    with the share across the caller's whole scope for comparison."""
+    return [row for row in adoption_by_team(user, start, end, org) if row["share"] < threshold]
 
 
 def usage_report(user, start: date, end: date, org: int | None = None,

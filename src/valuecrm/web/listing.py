@@ -11,6 +11,7 @@ import django_filters
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from valuecrm.org.queries import visible_users
@@ -28,6 +29,12 @@ class Column:
     # The `sort` value that orders by this column; empty when it cannot be sorted.
     sort: str = ""
     numeric: bool = False
+    # Names the column in a person's column choice (default: its sort key).
+    key: str = ""
+
+    @property
+    def ident(self) -> str:
+        return self.key or self.sort
 
 
 @dataclass(frozen=True)
@@ -48,6 +55,11 @@ class ListPage:
     export_kind: str = ""
     # Bulk actions offered (web/views/bulk.py); empty: no selection column.
     bulk_actions: tuple[str, ...] = ()
+    # A template of tabs shown above the list (lists that belong to a section).
+    tabs: str = ""
+
+    def column_keys(self) -> list[str]:
+        return [c.ident for c in self.columns]
 
     @property
     def row_template(self) -> str:
@@ -99,6 +111,19 @@ def _sort(request, page: ListPage) -> str:
     return sort if sort.lstrip("-") in page.sort_keys() else page.default_sort
 
 
+def shown_columns(user, page: ListPage) -> list[str]:
+    """The columns `user` chose for this list (focus.ListColumns), all by default; the
+    first column (the link to the record) is always shown."""
+    from valuecrm.focus.models import ListColumns
+
+    keys = page.column_keys()
+    chosen = ListColumns.objects.filter(owner=user, kind=page.key).values_list(
+        "columns", flat=True).first()
+    if not chosen:
+        return keys
+    return [k for i, k in enumerate(keys) if i == 0 or k in chosen]
+
+
 def render_list(request, page: ListPage):
     base = page.model._default_manager.visible_to(request.user)
     if page.select_related:
@@ -113,7 +138,9 @@ def render_list(request, page: ListPage):
     rows = list(qs[offset:offset + PER_PAGE + 1])
     has_next = len(rows) > PER_PAGE and number < MAX_PAGE
     total = qs.order_by()[:COUNT_CAP].count()
+    shown = shown_columns(request.user, page)
     context = {
+        "shown": shown, "today": timezone.localdate(),
         "page": page, "filters": filters, "rows": rows[:PER_PAGE], "sort": sort,
         "total": total, "capped": total >= COUNT_CAP, "number": number,
         "has_next": has_next, "has_previous": number > 1,
@@ -123,7 +150,7 @@ def render_list(request, page: ListPage):
              "active": sort.lstrip("-") == c.sort and c.sort,
              "next_sort": (c.sort if sort == f"-{c.sort}" else f"-{c.sort}") if c.sort else "",
              "descending": sort.startswith("-")}
-            for c in page.columns
+            for c in page.columns if c.ident in shown
         ],
     }
     if not is_partial(request):
@@ -140,7 +167,8 @@ def _toolbar(request, page: ListPage) -> dict:
     from valuecrm.crm.models import Tag
     from valuecrm.focus.models import SavedView
 
-    context = {"bulk_actions": [(a, BULK_LABELS[a]) for a in page.bulk_actions]}
+    context = {"bulk_actions": [(a, BULK_LABELS[a]) for a in page.bulk_actions],
+               "column_choices": [(c.ident, c.label) for c in page.columns[1:]]}
     if page.view_kind:
         views = SavedView.objects.visible_to(request.user).filter(kind=page.view_kind)
         current = request.GET.get("view", "")

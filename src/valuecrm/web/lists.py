@@ -1,10 +1,14 @@
 """The record lists: what each one filters, searches and sorts by."""
 
 import django_filters
+from django import forms
 from django.contrib.auth.decorators import login_required
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from valuecrm.crm.models import Activity, Channel, Contact, Customer, Lead
+from valuecrm.delivery.models import Order, OrderStage, PurchaseOrder, Supplier
 from valuecrm.sales.models import Contract, Opportunity, Stage
 from valuecrm.web.listing import ALL, Column, ListPage, ScopedFilterSet, owners, render_list
 
@@ -88,6 +92,46 @@ class ActivityFilter(ScopedFilterSet):
         fields = []
 
 
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class OrderFilter(ScopedFilterSet):
+    search_lookups = ("number__icontains", "contract__number__icontains",
+                      "contract__customer__name__icontains")
+    owner = django_filters.ModelChoiceFilter(
+        label=_("Owner"), empty_label=ALL, field_name="contract__owner", queryset=owners)
+    stage = django_filters.ModelChoiceFilter(
+        label=_("Stage"), empty_label=ALL,
+        queryset=lambda request: OrderStage.objects.filter(is_active=True))
+    supplier = django_filters.ModelChoiceFilter(
+        label=_("Supplier"), empty_label=ALL, method="filter_supplier",
+        queryset=lambda request: Supplier.objects.all())
+    timeliness = django_filters.ChoiceFilter(
+        label=_("Delivery"), empty_label=ALL, method="filter_timeliness", choices=[
+            ("late", _("Late (signed off late or open past due)")),
+            ("on_time", _("Signed off on time")), ("open", _("Open"))])
+    placed_from = django_filters.DateFilter(
+        label=_("Placed from"), field_name="placed_at__date", lookup_expr="gte",
+        widget=DATE)
+    placed_to = django_filters.DateFilter(
+        label=_("Placed to"), field_name="placed_at__date", lookup_expr="lte",
+        widget=DATE)
+
+    class Meta:
+        model = Order
+        fields = []
+
+    def filter_supplier(self, queryset, name, value):
+        # EXISTS, not a join: an order with two purchase orders must stay one row.
+        return queryset.filter(Exists(PurchaseOrder.objects.filter(
+            order=OuterRef("pk"), supplier=value)))
+
+    def filter_timeliness(self, queryset, name, value):
+        past_due = Q(completed_at__isnull=True, due_date__lt=timezone.localdate())
+        return queryset.filter({"late": Q(late=True) | past_due, "on_time": Q(late=False),
+                                "open": Q(completed_at__isnull=True)}[value])
+
+
 LISTS = {
     "lead": ListPage(
         key="lead", view_kind="leads", export_kind="leads",
@@ -96,8 +140,9 @@ LISTS = {
         select_related=("owner", "channel"), create_url="web:lead_create",
         empty_hint=_("No leads match. Add one, or clear the filters."),
         columns=(Column(_("Name"), "name"), Column(_("Company"), "company_name"),
-                 Column(_("Phone")), Column(_("Channel")), Column(_("Status"), "status"),
-                 Column(_("Owner")), Column(_("Created"), "created_at")),
+                 Column(_("Phone"), key="phone"), Column(_("Channel"), key="channel"),
+                 Column(_("Status"), "status"),
+                 Column(_("Owner"), key="owner"), Column(_("Created"), "created_at")),
     ),
     "customer": ListPage(
         key="customer", view_kind="customers", export_kind="customers",
@@ -107,15 +152,16 @@ LISTS = {
         empty_hint=_("No customers match. Convert a lead or add a customer."),
         columns=(Column(_("Name"), "name"), Column(_("Industry"), "industry"),
                  Column(_("Region"), "region"), Column(_("Lifecycle stage"), "lifecycle_stage"),
-                 Column(_("Owner")), Column(_("Created"), "created_at")),
+                 Column(_("Owner"), key="owner"), Column(_("Created"), "created_at")),
     ),
     "contact": ListPage(
         key="contact", view_kind="contacts", export_kind="contacts",
         model=Contact, title=_("Contacts"), filterset=ContactFilter,
         select_related=("customer",),
         empty_hint=_("No contacts match. Contacts are added on a customer's page."),
-        columns=(Column(_("Name"), "name"), Column(_("Title")), Column(_("Customer")),
-                 Column(_("Phone")), Column(_("Email address")),
+        columns=(Column(_("Name"), "name"), Column(_("Title"), key="title"),
+                 Column(_("Customer"), key="customer"),
+                 Column(_("Phone"), key="phone"), Column(_("Email address"), key="email"),
                  Column(_("Created"), "created_at")),
     ),
     "opportunity": ListPage(
@@ -124,9 +170,11 @@ LISTS = {
         filterset=OpportunityFilter, select_related=("customer", "stage", "owner"),
         empty_hint=_("No opportunities match. Opportunities start on a customer's page or "
                      "when a lead is converted."),
-        columns=(Column(_("Name"), "name"), Column(_("Customer")), Column(_("Stage")),
+        columns=(Column(_("Name"), "name"), Column(_("Customer"), key="customer"),
+                 Column(_("Stage"), key="stage"),
                  Column(_("Amount"), "amount", numeric=True),
-                 Column(_("Expected close"), "expected_close_date"), Column(_("Owner")),
+                 Column(_("Expected close"), "expected_close_date"),
+                 Column(_("Owner"), key="owner"),
                  Column(_("Created"), "created_at")),
     ),
     "contract": ListPage(
@@ -134,19 +182,34 @@ LISTS = {
         model=Contract, title=_("Contracts"), filterset=ContractFilter,
         select_related=("customer", "owner"), default_sort="-signed_date",
         empty_hint=_("No contracts match."),
-        columns=(Column(_("Number"), "number"), Column(_("Customer")), Column(_("Type")),
+        columns=(Column(_("Number"), "number"), Column(_("Customer"), key="customer"),
+                 Column(_("Type"), key="type"),
                  Column(_("Status"), "status"),
                  Column(_("Contract amount"), "total_amount", numeric=True),
-                 Column(_("Signed"), "signed_date"), Column(_("Owner"))),
+                 Column(_("Signed"), "signed_date"), Column(_("Owner"), key="owner")),
     ),
     "activity": ListPage(
         key="activity", view_kind="activities",
         model=Activity, title=_("Activities"), filterset=ActivityFilter,
         select_related=("owner", "lead", "customer", "opportunity"), default_sort="-started_at",
         empty_hint=_("No activities match. Log a call or visit on a lead or customer."),
-        columns=(Column(_("When"), "started_at"), Column(_("Kind")), Column(_("About")),
-                 Column(_("Subject")), Column(_("Minutes"), "duration_seconds", numeric=True),
-                 Column(_("Owner"))),
+        columns=(Column(_("When"), "started_at"), Column(_("Kind"), key="kind"),
+                 Column(_("About"), key="about"),
+                 Column(_("Subject"), key="subject"),
+                 Column(_("Minutes"), "duration_seconds", numeric=True),
+                 Column(_("Owner"), key="owner")),
+    ),
+    "order": ListPage(
+        key="order", model=Order, title=_("Sales orders"), filterset=OrderFilter,
+        select_related=("contract__customer", "contract__owner", "stage"),
+        default_sort="-placed_at", tabs="web/delivery/tabs.html",
+        empty_hint=_("No orders match. Orders are placed on signed contracts (API or "
+                     "import); clear the filters to see all of yours."),
+        columns=(Column(_("Number"), "number"), Column(_("Customer"), key="customer"),
+                 Column(_("Stage"), key="stage"),
+                 Column(_("Quantity"), "quantity", numeric=True),
+                 Column(_("Placed"), "placed_at"), Column(_("Due date"), "due_date"),
+                 Column(_("Delivery"), key="delivery"), Column(_("Owner"), key="owner")),
     ),
 }
 

@@ -4,16 +4,22 @@ from django.urls import path
 from valuecrm.web.lists import list_view
 from valuecrm.web.views import (
     account,
+    approvals,
     bulk,
     dataio,
+    delivery,
+    initiatives,
     kanban,
     metrics,
     notifications,
     pool,
+    process,
+    quality,
     records,
     saved_views,
     search,
     system,
+    usage,
     value,
     workbench,
 )
@@ -38,6 +44,7 @@ urlpatterns = [
     path("customers/bulk/", bulk.bulk_view("customer"), name="customer_bulk"),
     path("views/<str:kind>/save/", saved_views.saved_view_create, name="saved_view_create"),
     path("views/<int:pk>/delete/", saved_views.saved_view_delete, name="saved_view_delete"),
+    path("lists/<str:kind>/columns/", saved_views.list_columns, name="list_columns"),
     # Records
     path("leads/new/", records.lead_create, name="lead_create"),
     path("leads/<int:pk>/", records.lead_detail, name="lead_detail"),
@@ -85,4 +92,20 @@ urlpatterns = [
     path("metrics/trees/", metrics.trees, name="metrics_trees"),
     path("metrics/funnel/", metrics.funnel, name="metrics_funnel"),
     path("channels/", metrics.channels, name="channel_scorecard"),
+    # Delivery
+    path("orders/", list_view("order"), name="order_list"),
+    path("orders/<int:pk>/", delivery.order_detail, name="order_detail"),
+    path("orders/<int:pk>/move/", delivery.order_move, name="order_move"),
+    path("suppliers/", delivery.supplier_list, name="supplier_list"),
+    # Approvals
+    path("approvals/", approvals.inbox, name="approval_inbox"),
+    path("approvals/<int:pk>/", approvals.approval_detail, name="approval_detail"),
+    path("approvals/<int:pk>/decide/", approvals.approval_decide, name="approval_decide"),
+    # Analysis of processes, data quality, usage and the value of changes
+    path("process/", process.process_view, name="process_view"),
+    path("quality/", quality.quality_page, name="quality_page"),
+    path("usage/", usage.usage_page, name="usage_page"),
+    path("initiatives/", initiatives.initiative_list, name="initiative_list"),
+    path("initiatives/<int:pk>/", initiatives.initiative_detail, name="initiative_detail"),
+    path("requirements/", initiatives.requirement_list, name="requirement_list"),
 ]

@@ -19,10 +19,14 @@ CURRENCY_SYMBOLS = {"CNY": "¥", "USD": "$", "EUR": "€", "HKD": "HK$", "JPY": 
 
 @register.inclusion_tag("web/includes/nav.html", takes_context=True)
 def main_nav(context):
-    path = context["request"].path
+    request = context["request"]
+    path = request.path
     items = []
     for item in NAV:
-        current = path == "/" if item.section == "/" else path.startswith(item.section)
+        if not item.shown_to(request.user):
+            continue
+        current = path == "/" if item.section == "/" else path.startswith(
+            (item.section, *item.also))
         items.append({"url": reverse(item.url_name), "label": item.label, "current": current})
     return {"items": items}
 

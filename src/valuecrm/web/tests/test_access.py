@@ -1,12 +1,39 @@
 """Every page needs a signed-in user and respects data scope. PAGES must name every URL of
 the web app, so a new page cannot be forgotten here."""
 
+from datetime import timedelta
+from decimal import Decimal
+
 import pytest
 from django.urls import get_resolver, reverse
+from django.utils import timezone
 
 from valuecrm.web import urls as web_urls
 
 PUBLIC = {"healthz", "login"}
+
+
+def order_of(r):
+    """The rep's sales order (placed on their contract the first time it is asked for)."""
+    from valuecrm.delivery.actions import create_order
+    from valuecrm.delivery.models import Order
+
+    return Order.objects.filter(contract=r.contract).first() or create_order(
+        actor=r.contract.owner, data={"number": f"SO-{r.contract.number}",
+                                      "contract_id": r.contract.pk, "quantity": Decimal(2)})
+
+
+def initiative_of(r):
+    """The rep's initiative (launching next month, so nothing is measured yet)."""
+    from valuecrm.value.actions import create_initiative
+    from valuecrm.value.models import Initiative
+
+    owner = r.contract.owner
+    return Initiative.objects.filter(owner=owner).first() or create_initiative(
+        actor=owner, name=f"改进 {owner.username}",
+        launch_date=timezone.localdate() + timedelta(days=30),
+        metrics={"contract_amount": "0.1"})
+
 
 # name -> how to build its arguments from a rep's records ("own") ; None: no arguments.
 PAGES = {
@@ -49,12 +76,23 @@ PAGES = {
     "metrics_explorer": None, "metrics_targets": None, "metrics_trees": None,
     "metrics_funnel": None, "channel_scorecard": None,
     "value_report": None,
+    "list_columns": lambda r: {"kind": "lead"},
+    "order_list": None, "supplier_list": None,
+    "order_detail": lambda r: {"pk": order_of(r).pk},
+    "order_move": lambda r: {"pk": order_of(r).pk},
+    "approval_inbox": None,
+    "approval_detail": lambda r: {"pk": 999999},
+    "approval_decide": lambda r: {"pk": 999999},
+    "process_view": None, "quality_page": None, "usage_page": None,
+    "initiative_list": None, "requirement_list": None,
+    "initiative_detail": lambda r: {"pk": initiative_of(r).pk},
 }
 # Pages whose arguments are not one of a rep's records (their scope is tested with the
 # page's own tests: test_pool, test_dataio, test_notifications, test_saved_views).
 NOT_RECORD_ARGS = {"token_revoke", "saved_view_create", "saved_view_delete", "pool_claim",
                    "duplicate_check", "notification_read", "import_map", "import_result",
-                   "import_errors", "export"}
+                   "import_errors", "export", "list_columns", "approval_detail",
+                   "approval_decide"}
 # Pages about one record: another rep opening them must get 404.
 RECORD_PAGES = {name for name, args in PAGES.items()
                 if args is not None and name not in NOT_RECORD_ARGS}

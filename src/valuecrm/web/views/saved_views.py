@@ -79,3 +79,23 @@ def saved_view_delete(request, pk):
     actions.delete_saved_view(actor=request.user, pk=pk)
     messages.success(request, _("Deleted the view “%(name)s”.") % {"name": view.name})
     return redirect(f"web:{LIST_OF_KIND[view.kind].key}_list")
+
+
+@login_required
+@require_POST
+def list_columns(request, kind):
+    """The columns a person sees on a list (focus.actions.choose_list_columns)."""
+    page = LISTS.get(kind)
+    if page is None:
+        raise Http404
+    keys = page.column_keys()
+    try:
+        actions.choose_list_columns(actor=request.user, kind=kind,
+                                    columns=request.POST.getlist("columns"), allowed=keys)
+    except ValidationError as exc:
+        messages.error(request, refusal(exc))
+    target = request.POST.get("next", "")
+    # Only back to the list itself (with its query), never to another site.
+    if not target.startswith(reverse(f"web:{kind}_list")):
+        target = reverse(f"web:{kind}_list")
+    return redirect(target)
