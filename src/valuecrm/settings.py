@@ -268,7 +268,11 @@ PERIODIC_TASKS = {
     "valuecrm.usage.tasks.purge_usage_task": 24 * 3600,
     "valuecrm.approvals.tasks.remind_overdue_task":
         int(os.environ.get("APPROVAL_REMIND_INTERVAL_SECONDS", "900")),
+    "valuecrm.dataio.tasks.sweep_uploads_task": 3600,
 }
+# Files uploaded to the import wizard and never imported are deleted after this many hours
+# (dataio/uploads.py; `valuecrm clean_uploads` does it from cron).
+UPLOAD_RETENTION_HOURS = float(os.environ.get("UPLOAD_RETENTION_HOURS", "24"))
 
 # Usage tracking: events are buffered in each process and written in batches (see
 # usage/buffer.py); kept USAGE_RETENTION_DAYS days, then purged by the worker.

@@ -83,6 +83,7 @@ urlpatterns = [
     # Import and export
     path("import/", dataio.import_start, name="import_start"),
     path("import/<str:token>/", dataio.import_map, name="import_map"),
+    path("import/<str:token>/progress/", dataio.import_progress, name="import_progress"),
     path("imports/<int:pk>/", dataio.import_result, name="import_result"),
     path("imports/<int:pk>/errors.csv", dataio.import_errors, name="import_errors"),
     path("export/<str:kind>/", dataio.export, name="export"),

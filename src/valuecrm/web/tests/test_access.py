@@ -70,6 +70,7 @@ PAGES = {
     "notification_read_all": None,
     "import_start": None,
     "import_map": lambda r: {"token": "0" * 32},
+    "import_progress": lambda r: {"token": "0" * 32},
     "import_result": lambda r: {"pk": 999999},
     "import_errors": lambda r: {"pk": 999999},
     "export": lambda r: {"kind": "leads"},
@@ -91,7 +92,7 @@ PAGES = {
 # page's own tests: test_pool, test_dataio, test_notifications, test_saved_views).
 NOT_RECORD_ARGS = {"token_revoke", "saved_view_create", "saved_view_delete", "pool_claim",
                    "duplicate_check", "notification_read", "import_map", "import_result",
-                   "import_errors", "export", "list_columns", "approval_detail",
+                   "import_errors", "export", "list_columns", "approval_detail", "import_progress",
                    "approval_decide"}
 # Pages about one record: another rep opening them must get 404.
 RECORD_PAGES = {name for name, args in PAGES.items()

@@ -3,15 +3,16 @@ with the error report) and the export downloads. Every step calls dataio: the pr
 `import_records(dry_run=True)` with the chosen mapping, the import the same call for real,
 so what the preview promises is what the import does.
 
-The uploaded file waits under VALUECRM_HOME/uploads/<user id>/ between the steps; the
-wizard's URL carries a random token that only the uploader's session knows.
+The uploaded file waits under VALUECRM_HOME/uploads/<user id>/ between the steps
+(dataio.uploads; swept when abandoned); the wizard's URL carries a random token that only
+the uploader's session knows. While the preview or the import reads the file, the page
+polls `import_progress`, which reads how far it got (dataio.uploads.read_progress).
 """
 
 import uuid
 from pathlib import Path
 
 from django import forms
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect
@@ -27,6 +28,7 @@ from valuecrm.dataio.kinds import KINDS, header_aliases, header_key
 from valuecrm.dataio.models import ImportJob
 from valuecrm.dataio.readers import UnreadableFile, open_sheet
 from valuecrm.dataio.report import read_report
+from valuecrm.dataio.uploads import forget, progress_writer, read_progress, upload_dir
 from valuecrm.org.scope import can_create
 from valuecrm.web.htmx import render_page
 from valuecrm.web.views.forms import domain_errors, go_to, posted
@@ -55,12 +57,6 @@ class UploadForm(forms.Form):
         self.fields["kind"].choices = _kinds(user)
 
 
-def _upload_dir(user) -> Path:
-    path = Path(settings.HOME) / "uploads" / str(user.pk)
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
 def _header(path: Path, name: str) -> list[str]:
     with path.open("rb") as stream:
         return open_sheet(stream, path.stat().st_size, name).header
@@ -78,7 +74,7 @@ def import_start(request):
                                      "(valuecrm import) for files this size."))
         else:
             token = uuid.uuid4().hex
-            path = _upload_dir(request.user) / token
+            path = upload_dir(request.user) / token
             with path.open("wb") as out:
                 for chunk in upload.chunks():
                     out.write(chunk)
@@ -99,7 +95,7 @@ def import_start(request):
 
 def _pending(request, token):
     entry = request.session.get(SESSION_KEY, {}).get(token)
-    path = _upload_dir(request.user) / token
+    path = upload_dir(request.user) / token
     if entry is None or not path.exists():
         raise Http404
     return entry, path
@@ -139,6 +135,7 @@ def import_map(request, token):
         on_duplicate=context["chosen_duplicate"] or None, file_name=entry["name"],
         # Every header is sent, ignored ones as "": the page shows the whole mapping.
         mapping={c["header"]: c["field"] for c in columns if c["header"].strip()},
+        progress=progress_writer(path),
     )
     try:
         result = import_records(actor=request.user, kind=entry["kind"], source=path,
@@ -148,13 +145,27 @@ def import_map(request, token):
         return render_page(request, "web/dataio/map.html", context, status=422)
     if run:
         if result.ok:
-            path.unlink(missing_ok=True)
+            forget(path)
             request.session[SESSION_KEY] = {
                 k: v for k, v in request.session.get(SESSION_KEY, {}).items() if k != token}
         return go_to(request, reverse("web:import_result", args=[result.job_id]))
     context["preview"] = result
     return render_page(request, "web/dataio/map.html", context,
                        status=200 if result.ok else 422)
+
+
+@login_required
+def import_progress(request, token):
+    """How far the preview or import of this upload got: the part the wizard polls. Once
+    the upload is gone (imported) or was never this person's, status 286 tells htmx to
+    stop polling; it shows nothing of anyone's file."""
+    entry = request.session.get(SESSION_KEY, {}).get(token)
+    path = upload_dir(request.user) / token
+    if entry is None or not path.exists():
+        return render_page(request, "web/dataio/progress.html", {"finished": True},
+                           partial="web/dataio/progress.html", status=286)
+    return render_page(request, "web/dataio/progress.html",
+                       {"progress": read_progress(path)}, partial="web/dataio/progress.html")
 
 
 def _job(request, pk) -> ImportJob:

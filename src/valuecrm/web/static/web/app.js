@@ -23,6 +23,22 @@
     });
   }
 
+  // <form data-progress-url="…" data-progress-box="ID">: while HTMX submits the form (a long
+  // import), show the box and poll the URL into it every second; the server answers 286
+  // (htmx: stop polling) when the work is over, and the form's own answer replaces the box.
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var form = event.detail.elt;
+    if (!form.dataset || !form.dataset.progressUrl) return;
+    var box = document.getElementById(form.dataset.progressBox);
+    if (!box || box.dataset.polling) return;
+    box.dataset.polling = "1";
+    box.hidden = false;
+    box.setAttribute("hx-get", form.dataset.progressUrl);
+    box.setAttribute("hx-trigger", "every 1s");
+    box.setAttribute("hx-swap", "innerHTML");
+    htmx.process(box);
+  });
+
   document.addEventListener("DOMContentLoaded", function () { wire(document); });
   document.addEventListener("htmx:load", function (event) { wire(event.detail.elt); });
 })();
