@@ -29,3 +29,14 @@ def test_tabs_keep_their_section_current(client, org):
     page = client.get(reverse("web:supplier_list")).content.decode()
     menu = page[page.index('class="main-nav"'):page.index("</nav>")]
     assert f'href="{reverse("web:order_list")}" aria-current="page"' in menu
+
+
+def test_the_new_pages_speak_chinese(client, org, records):
+    client.force_login(org.manager_a)
+    zh = {"HTTP_ACCEPT_LANGUAGE": "zh-CN"}
+    menu = client.get(reverse("web:home"), **zh).content.decode()
+    assert "流程分析" in menu and "数据质量" in menu and "举措" in menu
+    inbox = client.get(reverse("web:approval_inbox"), **zh).content.decode()
+    assert "待我审批" in inbox and "超过时限的审批" in inbox
+    orders = client.get(reverse("web:order_list"), **zh).content.decode()
+    assert "销售订单" in orders and "显示列" in orders
