@@ -104,6 +104,13 @@ def test_order_page_shows_stages_rework_and_purchase_orders(client, org, records
     assert stages["procurement"].name_en in timeline
 
 
+def test_an_open_order_past_its_due_date_is_marked(client, org, records):
+    order = place(org.rep_a, records["rep_a"].contract, "SO-A1", days_ago=90)
+    client.force_login(org.rep_a)
+    for url in (reverse("web:order_detail", args=[order.pk]), reverse("web:order_list")):
+        assert "Past due" in client.get(url).content.decode(), url
+
+
 def test_moving_an_order_goes_through_the_action(client, org, records, stages):
     order = place(org.rep_a, records["rep_a"].contract, "SO-A1")
     client.force_login(org.rep_a)

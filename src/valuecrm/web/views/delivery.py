@@ -7,6 +7,7 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from valuecrm.core.errors import Conflict, ValidationError
@@ -41,6 +42,7 @@ def _detail(request, order, form, *, error="", status=200):
         "inspections": order.inspections.select_related("inspector"),
         "returns": order.returns.select_related("actor"),
         "purchase_orders": order.purchase_orders.select_related("supplier"),
+        "today": timezone.localdate(),
     }, status=status, partial="web/delivery/order_move.html")
 
 
