@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from valuecrm.crm.models import Activity, Channel, Contact, Customer, Lead
 from valuecrm.delivery.models import Order, OrderStage, PurchaseOrder, Supplier
@@ -101,7 +102,7 @@ class OrderFilter(ScopedFilterSet):
     owner = django_filters.ModelChoiceFilter(
         label=_("Owner"), empty_label=ALL, field_name="contract__owner", queryset=owners)
     stage = django_filters.ModelChoiceFilter(
-        label=_("Stage"), empty_label=ALL,
+        label=pgettext_lazy("order", "Stage"), empty_label=ALL,
         queryset=lambda request: OrderStage.objects.filter(is_active=True))
     supplier = django_filters.ModelChoiceFilter(
         label=_("Supplier"), empty_label=ALL, method="filter_supplier",
@@ -206,7 +207,7 @@ LISTS = {
         empty_hint=_("No orders match. Orders are placed on signed contracts (API or "
                      "import); clear the filters to see all of yours."),
         columns=(Column(_("Number"), "number"), Column(_("Customer"), key="customer"),
-                 Column(_("Stage"), key="stage"),
+                 Column(pgettext_lazy("order", "Stage"), key="stage"),
                  Column(_("Quantity"), "quantity", numeric=True),
                  Column(_("Placed"), "placed_at"), Column(_("Due date"), "due_date"),
                  Column(_("Delivery"), key="delivery"), Column(_("Owner"), key="owner")),

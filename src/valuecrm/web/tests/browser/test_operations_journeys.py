@@ -93,3 +93,19 @@ def test_a_rep_moves_an_order_on_its_page(records, org, open_session):
     order.refresh_from_db()
     assert order.stage == stages["procurement"]
     assert s.errors == []
+
+
+def test_the_new_pages_fit_a_phone(records, org, open_session):
+    _orders(org, records)
+    order = Order.objects.get(number="SO-0")
+    s = open_session(phone=True)
+    s.sign_in("manager_a")
+    for n, path in enumerate(["/orders/", f"/orders/{order.pk}/", "/suppliers/",
+                              "/approvals/", "/process/?source=orders&start=2000-01-01",
+                              "/quality/?monitor=tracking_number_filled", "/usage/",
+                              "/initiatives/"]):
+        s.go(path)
+        width = s.page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, f"{path} scrolls sideways on a phone ({width}px)"
+        s.shot(f"33-phone-{n}")
+    assert s.errors == []
