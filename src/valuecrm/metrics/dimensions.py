@@ -32,6 +32,7 @@ MODEL_PATHS: dict[str, dict[str, str]] = {
                            "product_category": "product__category", **_CONTRACT_CUSTOMER},
     "sales.PaymentPlan": {"owner": "contract__owner", **_CONTRACT_CUSTOMER},
     "sales.Payment": {"owner": "contract__owner", **_CONTRACT_CUSTOMER},
+    "sales.Refund": {"owner": "contract__owner", **_CONTRACT_CUSTOMER},
     "delivery.Order": {"owner": "contract__owner", "product": "product",
                        "product_category": "product__category", "order_stage": "stage",
                        **_CONTRACT_CUSTOMER},

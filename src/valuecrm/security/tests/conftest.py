@@ -10,12 +10,14 @@ import pytest
 from django.apps import apps
 from django.db.models import Sum
 
-from valuecrm.approvals.actions import StepInput, create_flow, submit_for_approval
+from valuecrm.approvals.actions import StepInput, create_flow
 from valuecrm.approvals.models import ApprovalFlow, ApprovalRequest, Subject
 from valuecrm.conftest import RepRecords, make_records
 from valuecrm.delivery.actions import create_order, create_purchase_order
 from valuecrm.delivery.models import Order, PurchaseOrder, Supplier
 from valuecrm.org.models import Role, User
+from valuecrm.sales.actions import request_refund
+from valuecrm.sales.models import Refund
 from valuecrm.value.actions import create_cycle, create_initiative, create_requirement
 from valuecrm.value.models import Initiative, OperationsCycle, Requirement
 
@@ -57,6 +59,7 @@ class FullRecords(RepRecords):
 
     order: Order
     purchase_order: PurchaseOrder
+    refund: Refund
     approval: ApprovalRequest
     requirement: Requirement
     initiative: Initiative
@@ -85,9 +88,8 @@ def make_full_records(rep: User, channel, product, admin) -> FullRecords:
         "item": f"零件 {tag}", "quantity": Decimal("2"),
         "ordered_date": date.today() - timedelta(days=3), "promised_date": date.today()})
     refund_flow(admin)
-    approval = submit_for_approval(actor=rep, contract_id=base.contract.pk,
-                                   subject=Subject.REFUND, amount=Decimal("100"),
-                                   reason=f"退款 {tag}")
+    refund = request_refund(actor=rep, payment_id=base.payment.pk, amount=Decimal("100"),
+                            reason=f"退款 {tag}")
     requirement = create_requirement(actor=rep, title=f"需求 {tag}", kind="essential",
                                      metric_key="contract_amount")
     initiative = create_initiative(
@@ -96,7 +98,8 @@ def make_full_records(rep: User, channel, product, admin) -> FullRecords:
     cycle = create_cycle(actor=rep, name=f"周期 {tag}", start=date.today() - timedelta(days=60),
                          end=date.today() + timedelta(days=30),
                          targets={"contract_amount": "1000"}, initiative_ids=[initiative.pk])
-    return FullRecords(**vars(base), order=order, purchase_order=purchase, approval=approval,
+    return FullRecords(**vars(base), order=order, purchase_order=purchase, refund=refund,
+                       approval=refund.approval_requests.get(),
                        requirement=requirement, initiative=initiative, cycle=cycle)
 
 

@@ -231,6 +231,10 @@ ROUTES: dict[str, Rule] = {
     "GET /payments/{pk}": _rec("payment"),
     "PATCH /payments/{pk}": _rec("payment"),
     "GET /payments/{pk}/history": _rec("payment"),
+    "GET /refunds": Rule(COLLECTION),
+    "POST /refunds": Rule(CREATE, body=lambda o, r, owner: {
+        "payment": r[owner].payment.pk, "amount": "1", "reason": "越权"}),
+    "GET /refunds/{pk}": _rec("refund"),
     # pool and assignment
     "GET /pools": Rule(COLLECTION),
     "GET /pool/customers": Rule(COLLECTION),
