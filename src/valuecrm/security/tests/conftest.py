@@ -135,3 +135,31 @@ def add_out_of_scope_data(org, channel, product, *, full: bool = False) -> User:
 @pytest.fixture
 def user_of(org):
     return lambda name: getattr(org, name)
+
+
+def customers_csv(rows: int) -> bytes:
+    """An import file of `rows` customers named 断线客户N, owned by rep_a."""
+    import csv
+    import io
+
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer)
+    writer.writerow(["客户名称", "负责人"])
+    writer.writerows([[f"断线客户{i}", "rep_a"] for i in range(rows)])
+    return buffer.getvalue().encode()
+
+
+def cold_customers(org, count: int = 3) -> None:
+    """A pool recycling customers after 30 days without activity, and `count` of rep_a's
+    customers (冷客户N) idle for 90: the next sweep recycles them."""
+    from django.utils import timezone
+
+    from valuecrm.crm.models import Customer
+    from valuecrm.pool.models import Pool, RecycleRule
+
+    pool = Pool.objects.create(name="华东公海", unit=org.east)
+    RecycleRule.objects.create(pool=pool, kind=RecycleRule.Kind.NO_ACTIVITY, days=30)
+    long_ago = timezone.now() - timedelta(days=90)
+    for i in range(count):
+        Customer.objects.create(name=f"冷客户{i}", owner=org.rep_a, owned_since=long_ago,
+                                last_activity_at=long_ago)

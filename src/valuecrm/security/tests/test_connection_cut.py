@@ -6,21 +6,19 @@ test_faults.py simulates the same with an exception; here PostgreSQL itself kill
 session, so what is checked is the transaction boundary the server enforces, not ours.
 """
 
-import csv
 import io
-from datetime import timedelta
 from unittest import mock
 
 import psycopg
 import pytest
 from django.db import DatabaseError, connection
-from django.utils import timezone
 
 from valuecrm.crm.models import Customer
 from valuecrm.dataio import writes
 from valuecrm.dataio.actions import ImportOptions, import_records
 from valuecrm.pool import actions as pool_actions
-from valuecrm.pool.models import OwnershipChange, Pool, RecycleRule
+from valuecrm.pool.models import OwnershipChange
+from valuecrm.security.tests.conftest import cold_customers, customers_csv
 
 pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
@@ -62,16 +60,8 @@ def _reconnect() -> None:
     connection.close()
 
 
-def _csv(rows: int) -> bytes:
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer)
-    writer.writerow(["客户名称", "负责人"])
-    writer.writerows([[f"断线客户{i}", "rep_a"] for i in range(rows)])
-    return buffer.getvalue().encode()
-
-
 def test_an_import_whose_connection_is_killed_midway_writes_nothing_and_reruns(org):
-    data, options = _csv(10), ImportOptions(file_name="big.csv", batch_size=3)
+    data, options = customers_csv(10), ImportOptions(file_name="big.csv", batch_size=3)
     real = writes.bulk_create_with_history
     # Batches 1 and 2 are written inside the import's transaction; the cut comes before 3.
     with mock.patch.object(writes, "bulk_create_with_history", _cut_before_call(real, 3)):
@@ -91,12 +81,7 @@ def test_an_import_whose_connection_is_killed_midway_writes_nothing_and_reruns(o
 
 
 def test_a_sweep_whose_connection_is_killed_midway_changes_nothing_and_reruns(org):
-    pool = Pool.objects.create(name="华东公海", unit=org.east)
-    RecycleRule.objects.create(pool=pool, kind=RecycleRule.Kind.NO_ACTIVITY, days=30)
-    long_ago = timezone.now() - timedelta(days=90)
-    for i in range(3):
-        Customer.objects.create(name=f"冷客户{i}", owner=org.rep_a, owned_since=long_ago,
-                                last_activity_at=long_ago)
+    cold_customers(org)
     logs_before = OwnershipChange.objects.count()
     history_before = Customer.history.count()
     real = pool_actions.insert_history_from_select
