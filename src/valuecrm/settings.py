@@ -6,6 +6,7 @@ Embedded default: SQLite under VALUECRM_HOME (./var). Production: DATABASE_URL.
 import os
 import secrets
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import dj_database_url
@@ -210,6 +211,15 @@ DEFAULT_CURRENCY = os.environ.get("DEFAULT_CURRENCY", "CNY")
 # Channel costs (and so ROI) are shown to analysts and administrators; true also shows them
 # to reps, managers and department heads.
 COSTS_VISIBLE_TO_SALES = _env_bool("COSTS_VISIBLE_TO_SALES", False)
+
+# Metric dimensions of products (metrics/dimensions.py): price bands by list price, split at
+# these edges ("1000,10000,100000" gives < 1,000 / 1,000-10,000 / 10,000-100,000 / >=
+# 100,000); popularity tiers by sales-volume rank, each tier with the cumulative share of
+# selling products it takes (top 20% A, next 30% B), the rest (and unsold products) C.
+PRICE_BAND_EDGES = [Decimal(edge) for edge in os.environ.get(
+    "PRICE_BAND_EDGES", "1000,10000,100000").split(",") if edge.strip()]
+POPULARITY_TIERS = [("A", 0.2), ("B", 0.5)]
+POPULARITY_REST = "C"
 # Region used to read phone numbers written without a country code.
 PHONE_DEFAULT_REGION = os.environ.get("PHONE_DEFAULT_REGION", "CN")
 

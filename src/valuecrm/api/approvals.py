@@ -36,6 +36,7 @@ class RequestOut(Schema):
     flow_id: int
     subject: str
     contract_id: int
+    refund_id: int | None
     amount: Decimal
     discount_percent: Decimal
     reason: str

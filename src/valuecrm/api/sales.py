@@ -1,12 +1,14 @@
-"""API resources for stages, products, opportunities, contracts and payments."""
+"""API resources for stages, products, opportunities, contracts, payments and refunds."""
 
 from datetime import date
 from decimal import Decimal
 from typing import Annotated
 
-from ninja import Field, FilterLookup, FilterSchema, ModelSchema, Router, Schema
+from ninja import Field, FilterLookup, FilterSchema, ModelSchema, Query, Router, Schema, Status
+from ninja.pagination import paginate
 
 from valuecrm.api.crud import Resource, WriteSchema, register
+from valuecrm.api.pagination import LimitOffset
 from valuecrm.sales import actions
 from valuecrm.sales.models import (
     Contract,
@@ -16,6 +18,7 @@ from valuecrm.sales.models import (
     Payment,
     PaymentPlan,
     Product,
+    Refund,
     Stage,
 )
 
@@ -254,7 +257,8 @@ PAYMENT_FIELDS = ["contract", "plan", "received_date", "amount", "currency", "re
 class PaymentOut(ModelSchema):
     class Meta:
         model = Payment
-        fields = ["id", *PAYMENT_FIELDS, "created_at", "updated_at", "version"]
+        fields = ["id", *PAYMENT_FIELDS, "refunded_amount", "created_at", "updated_at",
+                  "version"]
 
 
 class PaymentIn(WriteSchema, ModelSchema):
@@ -283,3 +287,42 @@ register(router, Resource(
     path="payments", model=Payment, out=PaymentOut, create_in=PaymentIn, update_in=PaymentPatch,
     filters=PaymentFilter, ordering=("received_date", "amount", "created_at"),
 ))
+
+
+class RefundOut(ModelSchema):
+    class Meta:
+        model = Refund
+        fields = ["id", "contract", "payment", "amount", "currency", "reason", "status",
+                  "refunded_date", "requested_by", "created_at", "updated_at", "version"]
+
+
+class RefundIn(Schema):
+    payment: int
+    amount: Decimal = Field(..., gt=0, max_digits=14, decimal_places=2)
+    reason: str = Field(..., min_length=1, max_length=200)
+
+
+class RefundFilter(FilterSchema):
+    contract: Annotated[int | None, FilterLookup("contract_id")] = None
+    payment: Annotated[int | None, FilterLookup("payment_id")] = None
+    status: Refund.Status | None = None
+
+
+@router.get("/refunds", response=list[RefundOut], operation_id="list_refunds",
+            summary="Refunds in the caller's scope, newest first")
+@paginate(LimitOffset)
+def list_refunds(request, filters: Query[RefundFilter]):
+    return filters.filter(Refund.objects.visible_to(request.auth)).order_by("-created_at", "-pk")
+
+
+@router.get("/refunds/{int:pk}", response=RefundOut, operation_id="get_refund")
+def get_refund(request, pk: int):
+    return Refund.objects.get_visible(request.auth, pk)
+
+
+@router.post("/refunds", response={201: RefundOut}, operation_id="request_refund",
+             summary="Pay back (part of) a payment; waits for the refund approval flow if "
+                     "one applies")
+def request_refund(request, body: RefundIn):
+    return Status(201, actions.request_refund(actor=request.auth, payment_id=body.payment,
+                                              amount=body.amount, reason=body.reason))

@@ -42,28 +42,39 @@ def flow_for(*, subject: str, amount: Decimal, discount_percent: Decimal) -> App
     return None
 
 
-def _terms(contract: Contract) -> tuple[Decimal, Decimal]:
+def terms(contract: Contract) -> tuple[Decimal, Decimal]:
+    """What an approval of a contract covers: its total and its largest line discount."""
     top = contract.lines.aggregate(top=Max("discount_percent"))["top"]
     return contract.total_amount, top if top is not None else ZERO
 
 
 def contract_flow(contract: Contract) -> ApprovalFlow | None:
-    amount, discount = _terms(contract)
+    amount, discount = terms(contract)
     return flow_for(subject=Subject.CONTRACT, amount=amount, discount_percent=discount)
 
 
 def is_approved(contract: Contract) -> bool:
     """An approval covers the contract's current terms (not a smaller amount or discount)."""
-    amount, discount = _terms(contract)
+    amount, discount = terms(contract)
     return contract.approval_requests.filter(
         subject=Subject.CONTRACT, status=ApprovalRequest.Status.APPROVED,
         amount__gte=amount, discount_percent__gte=discount,
     ).exists()
 
 
-def check_contract_status(*, actor, contract: Contract, previous_status: str | None) -> None:
-    """Called by sales.actions after a contract is created or changed."""
+def check_contract_status(*, actor, contract: Contract, previous_status: str | None,
+                          previous_terms: tuple[Decimal, Decimal] | None = None) -> None:
+    """Called by sales.actions after a contract is created or changed.
+
+    An active contract whose amount or discount grows beyond what was approved goes back to
+    pending approval with a request for the new terms (a change that no flow covers, or
+    that an earlier approval already covers, keeps it active)."""
     if contract.status == previous_status:
+        if (contract.status == Contract.Status.ACTIVE and previous_terms is not None
+                and _grew(terms(contract), previous_terms) and contract_flow(contract)
+                and not is_approved(contract)):
+            submit_for_approval(actor=actor, contract_id=contract.pk,
+                                reason=_("amount or discount changed after activation"))
         return
     if contract.status == Contract.Status.ACTIVE:
         flow = contract_flow(contract)
@@ -78,6 +89,10 @@ def check_contract_status(*, actor, contract: Contract, previous_status: str | N
         submit_for_approval(actor=actor, contract_id=contract.pk)
     if previous_status == Contract.Status.PENDING_APPROVAL:
         _withdraw(actor=actor, contract=contract)
+
+
+def _grew(now: tuple[Decimal, Decimal], before: tuple[Decimal, Decimal]) -> bool:
+    return now[0] > before[0] or now[1] > before[1]
 
 
 def _approver_unit(role: str, owner: User) -> OrgUnit:
@@ -139,11 +154,13 @@ def payload(request: ApprovalRequest) -> dict:
 
 @transaction.atomic
 def submit_for_approval(*, actor, contract_id: int, subject: str = Subject.CONTRACT,
-                        amount: Decimal | None = None, reason: str = "") -> ApprovalRequest:
-    """Start the flow that applies to a contract (or to a refund of `amount` on it)."""
+                        amount: Decimal | None = None, reason: str = "",
+                        refund=None) -> ApprovalRequest:
+    """Start the flow that applies to a contract (or to a refund of `amount` on it; a
+    `refund` record is settled by the decision: sales.actions.request_refund)."""
     contract = lock_for_write(actor, Contract, contract_id)
     if subject == Subject.CONTRACT:
-        amount, discount = _terms(contract)
+        amount, discount = terms(contract)
     elif amount is None or amount <= 0:
         raise ValidationError({"amount": [_("Give the amount to refund.")]})
     else:
@@ -157,7 +174,8 @@ def submit_for_approval(*, actor, contract_id: int, subject: str = Subject.CONTR
         raise Conflict(_("This is already waiting for approval."), code="approval_pending")
     request = ApprovalRequest(
         flow=flow, subject=subject, contract=contract, amount=amount, discount_percent=discount,
-        reason=reason, owner=contract.owner, requested_by=actor, submitted_at=timezone.now())
+        refund=refund, reason=reason, owner=contract.owner, requested_by=actor,
+        submitted_at=timezone.now())
     request.full_clean()
     request._history_user = actor
     request.save()
@@ -247,6 +265,12 @@ def _finish(request: ApprovalRequest, *, actor, now, approved: bool) -> None:
     request.cycle_seconds = round((now - request.submitted_at).total_seconds())
     request._history_user = actor
     request.save()
+    if request.refund_id is not None:
+        from valuecrm.sales.actions import settle_refund
+
+        settle_refund(refund_id=request.refund_id, refunded=approved, on=timezone.localdate(now),
+                      reason=_("approval %(status)s by %(who)s")
+                      % {"status": request.get_status_display(), "who": actor})
     if request.subject == Subject.CONTRACT:
         contract = request.contract
         changes = {"status": Contract.Status.DRAFT}

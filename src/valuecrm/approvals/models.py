@@ -115,6 +115,9 @@ class ApprovalRequest(models.Model):
     amount = money_field(_("amount"))
     discount_percent = models.DecimalField(_("largest discount (%)"), max_digits=5,
                                            decimal_places=2, default=ZERO)
+    refund = models.ForeignKey("sales.Refund", verbose_name=_("refund"), null=True, blank=True,
+                               on_delete=models.CASCADE, related_name="approval_requests",
+                               help_text=_("The refund this request decides, if any."))
     reason = models.CharField(_("reason"), max_length=500, blank=True)
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("owner"),
                               on_delete=models.PROTECT, related_name="approval_requests")

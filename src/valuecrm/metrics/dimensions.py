@@ -7,7 +7,9 @@ owner. Team and department come from the owner's org unit (materialised path), s
 """
 
 from django.apps import apps
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.conf import settings
+from django.db import connection
+from django.db.models import Case, CharField, IntegerField, Q, Value, When
 from django.utils.translation import gettext as _
 
 from valuecrm.org.models import OrgUnit
@@ -32,6 +34,7 @@ MODEL_PATHS: dict[str, dict[str, str]] = {
                            "product_category": "product__category", **_CONTRACT_CUSTOMER},
     "sales.PaymentPlan": {"owner": "contract__owner", **_CONTRACT_CUSTOMER},
     "sales.Payment": {"owner": "contract__owner", **_CONTRACT_CUSTOMER},
+    "sales.Refund": {"owner": "contract__owner", **_CONTRACT_CUSTOMER},
     "delivery.Order": {"owner": "contract__owner", "product": "product",
                        "product_category": "product__category", "order_stage": "stage",
                        **_CONTRACT_CUSTOMER},
@@ -48,6 +51,11 @@ MODEL_PATHS: dict[str, dict[str, str]] = {
     "approvals.ApprovalStep": {"owner": "request__owner",
                                "approval_subject": "request__subject"},
 }
+# Derived from the product of a row: its list price's band and its popularity tier.
+PRODUCT_DIMENSIONS = ("product_price_band", "product_popularity")
+for _paths in MODEL_PATHS.values():
+    if "product" in _paths:
+        _paths.update(dict.fromkeys(PRODUCT_DIMENSIONS, _paths["product"]))
 ORG_DIMENSIONS = ("team", "department")
 ALL_DIMENSIONS = sorted(
     {d for paths in MODEL_PATHS.values() for d in paths} | set(ORG_DIMENSIONS)
@@ -76,7 +84,83 @@ def group_expression(model_label: str, dimension: str):
         whens = [When(**{f"{owner}__unit__path__startswith": d.path}, then=Value(d.pk))
                  for d in departments]
         return Case(*whens, default=None, output_field=IntegerField()) if whens else Value(None)
+    if dimension == "product_price_band":
+        return price_band_case(MODEL_PATHS[model_label][dimension])
+    if dimension == "product_popularity":
+        return popularity_case(MODEL_PATHS[model_label][dimension])
     return MODEL_PATHS[model_label][dimension]
+
+
+def price_band_case(product: str) -> Case:
+    """The band index (0 = below the first edge) of the list price of `product`."""
+    edges = settings.PRICE_BAND_EDGES
+    whens = [When(**{f"{product}__list_price__lt": edge}, then=Value(i))
+             for i, edge in enumerate(edges)]
+    return Case(*whens, When(**{f"{product}__isnull": False}, then=Value(len(edges))),
+                default=None, output_field=IntegerField())
+
+
+def _band_q(product: str, band: int) -> Q:
+    edges = settings.PRICE_BAND_EDGES
+    q = Q(**{f"{product}__isnull": False})
+    if band > 0:
+        q &= Q(**{f"{product}__list_price__gte": edges[band - 1]})
+    if band < len(edges):
+        q &= Q(**{f"{product}__list_price__lt": edges[band]})
+    return q
+
+
+def price_band_labels() -> dict[int, str]:
+    edges = [f"{edge:,.0f}" for edge in settings.PRICE_BAND_EDGES]
+    found = {0: f"< {edges[0]}", len(edges): f"≥ {edges[-1]}"}
+    found.update({i: f"{edges[i - 1]}–{edges[i]}" for i in range(1, len(edges))})
+    return found
+
+
+# Products ranked by units sold on signed contracts (all time, the whole company: a
+# product's popularity is a fact about the product, like its price), ties by id; a product
+# at position p of n selling products is in the first tier whose cumulative share s has
+# p - 1 < n * s (so the top tier is never empty).
+POPULARITY_SQL = """
+    SELECT product_id, CASE {tiers} ELSE %s END FROM (
+        SELECT l.product_id,
+               ROW_NUMBER() OVER (ORDER BY SUM(l.quantity) DESC, l.product_id) AS position,
+               COUNT(*) OVER () AS products
+        FROM sales_contractline l JOIN sales_contract c ON c.id = l.contract_id
+        WHERE c.deleted_at IS NULL AND c.status IN ('active', 'expired', 'terminated')
+        GROUP BY l.product_id
+        HAVING SUM(l.quantity) > 0) ranked
+"""
+
+
+def popularity_tiers() -> dict[int, str]:
+    """Product id -> tier, ranked and tiered in one SQL query (window functions)."""
+    tiers = settings.POPULARITY_TIERS
+    cases = " ".join("WHEN position - 1 < products * %s THEN %s" for _tier in tiers)
+    params = [value for name, share in tiers for value in (share, name)]
+    with connection.cursor() as cursor:
+        cursor.execute(POPULARITY_SQL.format(tiers=cases),
+                       [*params, settings.POPULARITY_REST])
+        return dict(cursor.fetchall())
+
+
+def popularity_case(product: str) -> Case:
+    by_tier: dict[str, list[int]] = {}
+    for product_id, tier in popularity_tiers().items():
+        by_tier.setdefault(tier, []).append(product_id)
+    whens = [When(**{f"{product}__in": ids}, then=Value(tier))
+             for tier, ids in sorted(by_tier.items())]
+    return Case(*whens, When(**{f"{product}__isnull": False},
+                             then=Value(settings.POPULARITY_REST)),
+                default=None, output_field=CharField())
+
+
+def _popularity_q(product: str, tier: str) -> Q:
+    ranked = popularity_tiers()
+    if tier == settings.POPULARITY_REST:
+        higher = [pk for pk, t in ranked.items() if t != tier]
+        return Q(**{f"{product}__isnull": False}) & ~Q(**{f"{product}__in": higher})
+    return Q(**{f"{product}__in": [pk for pk, t in ranked.items() if t == tier]})
 
 
 def filter_q(model_label: str, dimension: str, value) -> Q:
@@ -89,6 +173,15 @@ def filter_q(model_label: str, dimension: str, value) -> Q:
             return Q(pk__in=[])
         return Q(**{f"{owner}__unit__path__startswith": unit.path})
     path = MODEL_PATHS[model_label][dimension]
+    if dimension == "product_price_band" and value not in (None, "", "none"):
+        try:
+            band = int(value)
+        except (TypeError, ValueError):
+            return Q(pk__in=[])
+        return _band_q(path, band) if 0 <= band <= len(settings.PRICE_BAND_EDGES) else Q(
+            pk__in=[])
+    if dimension == "product_popularity" and value not in (None, "", "none"):
+        return _popularity_q(path, str(value))
     if value not in (None, "", "none"):
         return Q(**{path: value})
     unset = Q(**{f"{path}__isnull": True})
@@ -113,6 +206,11 @@ def labels(model_label: str, dimension: str, values) -> dict:
     values = {v for v in values if v is not None}
     if dimension in ("team", "department"):
         return {u.pk: u.name for u in OrgUnit.objects.filter(pk__in=values)}
+    if dimension == "product_price_band":
+        names = price_band_labels()
+        return {v: names.get(v, str(v)) for v in values}
+    if dimension == "product_popularity":
+        return {v: str(v) for v in values}
     field = _final_field(model_label, MODEL_PATHS[model_label][dimension])
     if field.related_model is not None:
         return {pk: str(obj) for pk, obj in field.related_model._base_manager.in_bulk(

@@ -4,10 +4,17 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from valuecrm.approvals.actions import check_contract_status
+from valuecrm.approvals.actions import (
+    check_contract_status,
+    flow_for,
+    submit_for_approval,
+    terms,
+)
+from valuecrm.approvals.models import Subject
 from valuecrm.core.errors import ValidationError
 from valuecrm.core.records import create_record, lock_for_write, update_record
 from valuecrm.sales.models import (
@@ -16,7 +23,9 @@ from valuecrm.sales.models import (
     ContractLine,
     Opportunity,
     OpportunityStageChange,
+    Payment,
     Product,
+    Refund,
     Stage,
 )
 from valuecrm.webhooks.actions import emit
@@ -150,11 +159,57 @@ def update_contract(
     rows = None
     if lines is not None:
         rows, changes["total_amount"] = _build_lines(lines)
-    previous_status = lock_for_write(actor, Contract, pk).status
+    before = lock_for_write(actor, Contract, pk)
+    previous_status, previous_terms = before.status, terms(before)
     contract = update_record(
         actor=actor, model=Contract, pk=pk, changes=changes, expected_version=expected_version
     )
     if rows is not None:
         _save_lines(actor, contract, rows)
-    check_contract_status(actor=actor, contract=contract, previous_status=previous_status)
+    check_contract_status(actor=actor, contract=contract, previous_status=previous_status,
+                          previous_terms=previous_terms)
+    contract.refresh_from_db()
     return contract
+
+
+@transaction.atomic
+def request_refund(*, actor, payment_id, amount: Decimal, reason: str) -> Refund:
+    """Pay back part or all of a payment. Where a refund approval flow applies, the refund
+    waits for it; otherwise it is refunded at once. Either way, only a refunded refund
+    lowers what the payment counts as collected."""
+    payment = lock_for_write(actor, Payment, payment_id)
+    if not reason.strip():
+        raise ValidationError({"reason": [_("Say why the money is paid back.")]})
+    held = payment.refunds.exclude(status=Refund.Status.REJECTED).aggregate(
+        s=Sum("amount"))["s"] or ZERO
+    if amount > payment.amount - held:
+        raise ValidationError({"amount": [
+            _("At most %(left)s of this payment can still be refunded.")
+            % {"left": payment.amount - held}]})
+    refund = create_record(actor=actor, model=Refund, data={
+        "contract_id": payment.contract_id, "payment_id": payment.pk, "amount": amount,
+        "currency": payment.currency, "reason": reason.strip(), "requested_by_id": actor.pk})
+    if flow_for(subject=Subject.REFUND, amount=amount, discount_percent=ZERO) is None:
+        return settle_refund(refund_id=refund.pk, refunded=True, on=timezone.localdate(),
+                             reason=_("no approval needed"))
+    submit_for_approval(actor=actor, contract_id=payment.contract_id, subject=Subject.REFUND,
+                        amount=amount, reason=reason.strip(), refund=refund)
+    return refund
+
+
+def settle_refund(*, refund_id, refunded: bool, on, reason: str) -> Refund:
+    """The decision on a refund (by its approval flow, or none needed): refunded on `on`,
+    and the payment's refunded amount recomputed; or rejected. Written by the system user,
+    the decision named in the history's reason."""
+    from valuecrm.org.actions import system_user
+
+    system = system_user()
+    refund = update_record(actor=system, model=Refund, pk=refund_id, reason=reason, changes={
+        "status": Refund.Status.REFUNDED if refunded else Refund.Status.REJECTED,
+        "refunded_date": on if refunded else None})
+    total = Refund.objects.filter(payment_id=refund.payment_id,
+                                  status=Refund.Status.REFUNDED).aggregate(
+        s=Sum("amount"))["s"] or ZERO
+    update_record(actor=system, model=Payment, pk=refund.payment_id, reason=reason,
+                  changes={"refunded_amount": total})
+    return refund

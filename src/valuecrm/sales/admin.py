@@ -11,6 +11,7 @@ from valuecrm.sales.models import (
     Payment,
     PaymentPlan,
     Product,
+    Refund,
     Stage,
 )
 
@@ -108,3 +109,11 @@ class PaymentAdmin(SimpleHistoryAdmin):
     list_filter = ["received_date"]
     search_fields = ["contract__number", "reference"]
     autocomplete_fields = ["contract", "plan"]
+
+
+@admin.register(Refund)
+class RefundAdmin(ReadOnlyAdmin):
+    """Refunds change through their action and approval only."""
+
+    list_display = ["contract", "payment", "amount", "status", "refunded_date", "requested_by"]
+    list_filter = ["status"]

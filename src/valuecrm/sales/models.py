@@ -332,6 +332,9 @@ class Payment(TimeStamped, Versioned):
     amount = money_field(_("amount"), validators=[MinValueValidator(CENT)])
     currency = currency_field()
     reference = models.CharField(_("reference"), max_length=100, blank=True)
+    # Derived by sales.actions when a refund is paid out: the sum of its refunded refunds.
+    # Collection metrics count amount - refunded_amount.
+    refunded_amount = money_field(_("refunded"), default=ZERO, editable=False)
     history = HistoricalRecords(excluded_fields=["version"])
 
     objects = ScopedManager()
@@ -347,3 +350,48 @@ class Payment(TimeStamped, Versioned):
     def clean(self):
         if self.plan_id and self.contract_id and self.plan.contract_id != self.contract_id:
             raise ValidationError({"plan": [_("The plan belongs to another contract.")]})
+        if self.amount is not None and self.amount < self.refunded_amount:
+            raise ValidationError({"amount": [
+                _("%(refunded)s of this payment was refunded; it cannot be less.")
+                % {"refunded": self.refunded_amount}]})
+
+
+class Refund(TimeStamped, Versioned):
+    """Money paid back on a payment. It counts only once refunded: then it reduces the
+    payment's collected amount (`Payment.refunded_amount`), so collection metrics are net.
+    A refund that an approval flow covers waits for that approval (approvals app)."""
+
+    class Status(models.TextChoices):
+        PENDING_APPROVAL = "pending_approval", _("Awaiting approval")
+        REFUNDED = "refunded", _("Refunded")
+        REJECTED = "rejected", _("Rejected")
+
+    scope_owner = "contract__owner"
+
+    contract = models.ForeignKey(Contract, verbose_name=_("contract"), on_delete=models.CASCADE,
+                                 related_name="refunds")
+    payment = models.ForeignKey(Payment, verbose_name=_("payment"), on_delete=models.CASCADE,
+                                related_name="refunds")
+    amount = money_field(_("amount"), validators=[MinValueValidator(CENT)])
+    currency = currency_field()
+    reason = models.CharField(_("reason"), max_length=200)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices,
+                              default=Status.PENDING_APPROVAL, db_index=True)
+    refunded_date = models.DateField(_("refunded on"), null=True, blank=True, db_index=True)
+    requested_by = models.ForeignKey(OWNER, verbose_name=_("requested by"),
+                                     on_delete=models.PROTECT, related_name="+")
+    history = HistoricalRecords(excluded_fields=["version"])
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("refund")
+        verbose_name_plural = _("refunds")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.contract} -{self.amount}"
+
+    def clean(self):
+        if self.payment_id and self.contract_id and self.payment.contract_id != self.contract_id:
+            raise ValidationError({"payment": [_("The payment belongs to another contract.")]})

@@ -86,11 +86,17 @@ SQL = {
         f"BETWEEN 0 AND 180 * 86400 THEN 1 ELSE 0 END) * 1.0 / COUNT(*) {CREATED}"),
     "sales_cycle_days": ("SELECT AVG({secs(o.created_at, o.closed_at)} / 86400) "
                          f"{CLOSED} AND s.outcome = 'won'"),
-    "payments_received": (f"SELECT SUM(p.amount) {PAID} AND p.received_date BETWEEN %(d0)s "
+    "payments_received": (f"SELECT SUM(p.amount - p.refunded_amount) {PAID} AND "
+                          "p.received_date BETWEEN %(d0)s "
                           "AND %(d1)s"),
     "payments_due": f"SELECT SUM(pp.amount) {PLANS}",
+    "refunds_paid": ("SELECT COALESCE(SUM(r.amount), 0) FROM sales_refund r JOIN "
+                     "sales_contract c ON "
+                     "c.id = r.contract_id WHERE c.deleted_at IS NULL AND r.status = "
+                     "'refunded' AND r.refunded_date BETWEEN %(d0)s AND %(d1)s"),
     "payment_collection_rate": (
-        f"SELECT (SELECT SUM(p.amount) {PAID} AND p.plan_id IN (SELECT pp.id {PLANS})) * 1.0"
+        f"SELECT (SELECT SUM(p.amount - p.refunded_amount) {PAID} AND p.plan_id IN "
+        f"(SELECT pp.id {PLANS})) * 1.0"
         f" / (SELECT SUM(pp.amount) {PLANS})"),
     "overdue_receivables": (f"SELECT SUM(CASE WHEN {OUTSTANDING} > 0 THEN {OUTSTANDING} "
                             f"ELSE 0 END) {PLANS} AND pp.due_date < %(today)s"),

@@ -1,22 +1,18 @@
 """A failure in the middle of an import, a merge or a sweep (here: the database connection
 lost) leaves nothing half-written, and running it again completes."""
 
-import csv
 import io
-from datetime import timedelta
 from unittest import mock
 
 import pytest
 from django.db import OperationalError
-from django.utils import timezone
 
 from valuecrm.crm.models import Customer
 from valuecrm.dataio import writes
 from valuecrm.dataio.actions import ImportOptions, import_records
 from valuecrm.dedup import merge
 from valuecrm.pool import actions as pool_actions
-from valuecrm.pool.models import Pool, RecycleRule
-from valuecrm.security.tests.conftest import fingerprint
+from valuecrm.security.tests.conftest import cold_customers, customers_csv, fingerprint
 
 LOST = OperationalError("server closed the connection unexpectedly")
 
@@ -37,11 +33,7 @@ def _fail_on_call(real, n):
 
 
 def test_an_import_cut_off_midway_writes_nothing_and_a_rerun_completes(org):
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer)
-    writer.writerow(["客户名称", "负责人"])
-    writer.writerows([[f"断线客户{i}", "rep_a"] for i in range(10)])
-    data = buffer.getvalue().encode()
+    data = customers_csv(10)
     options = ImportOptions(file_name="big.csv", batch_size=3)
     before = fingerprint()
     real = writes.bulk_create_with_history
@@ -68,12 +60,7 @@ def test_a_merge_cut_off_midway_changes_nothing(records, org):
 
 
 def test_a_sweep_cut_off_midway_changes_nothing_and_a_rerun_completes(org):
-    pool = Pool.objects.create(name="华东公海", unit=org.east)
-    RecycleRule.objects.create(pool=pool, kind=RecycleRule.Kind.NO_ACTIVITY, days=30)
-    long_ago = timezone.now() - timedelta(days=90)
-    for i in range(3):
-        Customer.objects.create(name=f"冷客户{i}", owner=org.rep_a, owned_since=long_ago,
-                                last_activity_at=long_ago)
+    cold_customers(org)
     before = fingerprint()
     with mock.patch.object(pool_actions, "insert_history_from_select", side_effect=LOST), \
             pytest.raises(OperationalError):

@@ -1,4 +1,4 @@
-"""`valuecrm approvals flows|inbox|submit|approve|reject|remind`."""
+"""`valuecrm approvals flows|inbox|submit|refund|approve|reject|remind`."""
 
 from decimal import Decimal, InvalidOperation
 
@@ -8,6 +8,7 @@ from valuecrm.approvals import actions, queries
 from valuecrm.approvals.models import ApprovalFlow
 from valuecrm.core.errors import DomainError, ValidationError
 from valuecrm.org.models import User
+from valuecrm.sales.actions import request_refund
 
 
 def _user(username):
@@ -37,6 +38,12 @@ class Command(BaseCommand):
         submit.add_argument("--as", dest="username", required=True)
         submit.add_argument("--refund", type=_amount, help="Refund amount (a refund request)")
         submit.add_argument("--reason", default="")
+        refund = sub.add_parser("refund", help="Pay back (part of) a payment; it waits for "
+                                "the refund approval flow if one applies.")
+        refund.add_argument("payment", type=int)
+        refund.add_argument("--amount", type=_amount, required=True)
+        refund.add_argument("--reason", required=True)
+        refund.add_argument("--as", dest="username", required=True)
         for verb in ("approve", "reject"):
             decide = sub.add_parser(verb, help=f"{verb.title()} the current step of a request.")
             decide.add_argument("request", type=int)
@@ -77,6 +84,11 @@ class Command(BaseCommand):
             subject="refund" if refund is not None else "contract", amount=refund,
             reason=options["reason"])
         self.stdout.write(f"request {request.pk} submitted ({request.flow})")
+
+    def _refund(self, options):
+        refund = request_refund(actor=_user(options["username"]), payment_id=options["payment"],
+                                amount=options["amount"], reason=options["reason"])
+        self.stdout.write(f"refund {refund.pk}: {refund.get_status_display()}")
 
     def _approve(self, options, approve=True):
         request = actions.decide(actor=_user(options["username"]),
