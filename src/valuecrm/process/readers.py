@@ -1,19 +1,20 @@
-"""Event logs from files: CSV (any encoding and delimiter the importer reads, through
-`dataio.readers`) and XES, plain or gzip-compressed, streamed with `iterparse` so only one
-trace is in memory at a time. The format is recognised from the content, not the name.
+"""Event logs from files: CSV (`csvlog`) and XES, plain or gzip-compressed, streamed with
+`iterparse` so only one trace is in memory at a time. The format is recognised from the
+content, not the name.
 """
 
 import gzip
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass
 from typing import BinaryIO
 
 from django.utils.translation import gettext as _
 
 from valuecrm.core.errors import ValidationError
-from valuecrm.dataio.readers import UnreadableFile, open_sheet
+from valuecrm.process.csvlog import read_csv
 from valuecrm.process.log import (
+    COMPLETE,
     BadTimestamp,
+    Columns,
     EventLog,
     LogBuilder,
     parse_micros,
@@ -21,22 +22,6 @@ from valuecrm.process.log import (
 )
 
 GZIP_MAGIC = b"\x1f\x8b"
-COMPLETE = "complete"
-
-
-@dataclass(frozen=True)
-class Columns:
-    """Where the event fields are. For CSV these are column headers (case, activity and
-    timestamp required); for XES attribute keys, defaulting to the standard extensions.
-    With `lifecycle`, only events whose transition is `complete` (or empty) count.
-    `attributes` are case attributes to keep (for comparisons and risk factors)."""
-
-    case: str | None = None
-    activity: str | None = None
-    timestamp: str | None = None
-    resource: str | None = None
-    lifecycle: str | None = None
-    attributes: tuple[str, ...] = ()
 
 
 def read_log(stream: BinaryIO, columns: Columns, *, name: str = "",
@@ -50,65 +35,6 @@ def read_log(stream: BinaryIO, columns: Columns, *, name: str = "",
     if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
         return read_xes(stream, columns)
     return read_csv(stream, columns, name=name, size=size)
-
-
-def _column_index(header: list[str], column: str | None, option: str) -> int | None:
-    if column is None:
-        return None
-    names = [cell.strip() for cell in header]
-    if column not in names:
-        raise ValidationError({option: [_("No column %(column)r in the file (columns: "
-                                          "%(columns)s).") % {"column": column,
-                                                             "columns": ", ".join(names)}]})
-    return names.index(column)
-
-
-def read_csv(stream: BinaryIO, columns: Columns, *, name: str = "",
-             size: int | None = None) -> EventLog:
-    missing = [option for option in ("case", "activity", "timestamp")
-               if not getattr(columns, option)]
-    if missing:
-        raise ValidationError({option: [_("Name the %(option)s column.") % {"option": option}]
-                               for option in missing})
-    try:
-        sheet = open_sheet(stream, size=size, name=name)
-    except UnreadableFile as exc:
-        raise ValidationError({"file": [str(exc)]}) from None
-    header = sheet.header
-    ci = _column_index(header, columns.case, "case")
-    ai = _column_index(header, columns.activity, "activity")
-    ti = _column_index(header, columns.timestamp, "timestamp")
-    ri = _column_index(header, columns.resource, "resource")
-    li = _column_index(header, columns.lifecycle, "lifecycle")
-    extra = [(attr, _column_index(header, attr, "attribute")) for attr in columns.attributes]
-    width = max(i for i in (ci, ai, ti, ri, li, *(i for _, i in extra)) if i is not None) + 1
-    builder = LogBuilder()
-    add, set_attribute = builder.add, builder.set_attribute
-    try:
-        for number, cells in sheet.rows:
-            if len(cells) < width:
-                if not any(cells):
-                    continue  # a blank line
-                cells = cells + [""] * (width - len(cells))
-            if li is not None and cells[li].strip().lower() not in (COMPLETE, ""):
-                builder.skipped += 1
-                continue
-            case, activity = cells[ci], cells[ai]
-            if not case or not activity:
-                raise ValidationError({"case" if not case else "activity": [
-                    _("Row %(row)s: the %(column)s column is empty.")
-                    % {"row": number, "column": columns.case if not case else columns.activity}
-                ]})
-            try:
-                micros = parse_micros(cells[ti])
-            except BadTimestamp as exc:
-                raise timestamp_error(_("Row %(row)s") % {"row": number}, exc) from None
-            code = add(case, activity, micros, None if ri is None else cells[ri])
-            for attr, index in extra:
-                set_attribute(code, attr, cells[index])
-    except UnreadableFile as exc:
-        raise ValidationError({"file": [str(exc)]}) from None
-    return builder.build()
 
 
 XES_ATTRIBUTES = {"string", "date", "int", "float", "boolean", "id"}
