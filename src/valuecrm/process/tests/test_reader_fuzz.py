@@ -144,7 +144,9 @@ def test_block_reader_equals_reading_row_by_row(monkeypatch, block_chars, data):
 
 
 @FUZZ
-@given(data=st.binary(max_size=300) | csv_files().map(lambda d: d[: len(d) // 2]))
+@given(data=st.binary(max_size=300) | csv_files().map(lambda d: d[: len(d) // 2])
+       | st.binary(max_size=300).map(lambda d: b'<log><trace><string key="concept:name" '
+                                               b'value="c"/><event>' + d))
 def test_any_bytes_give_a_log_or_a_clear_error(data):
     columns = Columns("case", "activity", "time")
     try:
