@@ -138,10 +138,28 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 
-# Throttling (public web forms, logins) needs a cache shared by all workers in production.
+# A read replica for reports (core/routing.py): their reads go there when it is set.
+ANALYTICS_DATABASE = None
+if ANALYTICS_DATABASE_URL := os.environ.get("ANALYTICS_DATABASE_URL"):
+    ANALYTICS_DATABASE = "analytics"
+    DATABASES["analytics"] = dj_database_url.parse(
+        ANALYTICS_DATABASE_URL, conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
+        conn_health_checks=True)
+    # Tests run against one database: the replica alias reads the test database.
+    DATABASES["analytics"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["valuecrm.core.routing.AnalyticsRouter"]
+
+# Throttling (public web forms, logins) needs a cache shared by all workers in production:
+# Redis when REDIS_URL is set (sessions too, so app servers keep no state and a sign-in
+# costs no database write), else the database (`valuecrm createcachetable` once, sessions
+# in their table); the embedded single-process install keeps the per-process memory cache.
 if REDIS_URL := os.environ.get("REDIS_URL"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
                           "LOCATION": REDIS_URL}}
+    SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+elif "DATABASE_URL" in os.environ:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
+                          "LOCATION": "valuecrm_cache"}}
 CAPTURE_RATE = os.environ.get("CAPTURE_RATE", "20/m")
 
 # Email: the console by default; set EMAIL_URL-style variables in production.

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from valuecrm.core.errors import ValidationError
+from valuecrm.core.routing import analytics_reads
 from valuecrm.metrics.funnels import parse_window
 from valuecrm.process.analysis import DERIVED, Options, analyze
 
@@ -77,6 +78,7 @@ def analyze_file(stream: BinaryIO, columns: Columns, options: Options, *, name: 
     return analyze(read_log(stream, columns, name=name, size=size), options)
 
 
+@analytics_reads()
 def analyze_source(name: str, user, options: Options) -> dict:
     """The analysis of a registered source, over the records `user` may see. Without
     stage targets given, a source's own apply (the order stages' target days)."""
