@@ -138,6 +138,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 
+# Behind PgBouncer in transaction mode a connection may change between transactions:
+# no server-side cursors (QuerySet.iterator) and no prepared statements. The import lock
+# is transaction-scoped (pg_advisory_xact_lock), so it works through the pooler.
+if _env_bool("DB_BEHIND_PGBOUNCER", False) and "postgresql" in DATABASES["default"]["ENGINE"]:
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = None
+
 # A read replica for reports (core/routing.py): their reads go there when it is set.
 ANALYTICS_DATABASE = None
 if ANALYTICS_DATABASE_URL := os.environ.get("ANALYTICS_DATABASE_URL"):
@@ -215,8 +222,9 @@ FORMAT_MODULE_PATH = ["valuecrm.web.formats"]
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = HOME / "static"
-STATIC_ROOT.mkdir(exist_ok=True)
+# An image collects static files at build time, outside the data volume.
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", HOME / "static"))
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
