@@ -59,6 +59,9 @@ class _Pending:
 
     def __init__(self, builder: LogBuilder):
         self.builder = builder
+        self._clear()
+
+    def _clear(self) -> None:
         self.cases: list[str] = []
         self.activities: list[str] = []
         self.stamps: list[str] = []
@@ -76,7 +79,7 @@ class _Pending:
                 raise timestamp_error(_where(*self.where[index]), exc) from None
         self.builder.add_many(Coded.of(self.cases), Coded.of(self.activities), micros,
                               Coded.of(self.resources))
-        self.__init__(self.builder)
+        self._clear()
 
 
 def _where(case: str, position: int) -> str:
