@@ -160,8 +160,8 @@ if _env_bool("DB_BEHIND_PGBOUNCER", False):
 
 # Throttling (public web forms, logins) needs a cache shared by all workers in production:
 # Redis when REDIS_URL is set (sessions too, so app servers keep no state and a sign-in
-# costs no database write), else the database (`valuecrm createcachetable` once, sessions
-# in their table); the embedded single-process install keeps the per-process memory cache.
+# costs no database write), else the database (sessions in their table; `migrate` makes the
+# cache table); the embedded single-process install keeps the per-process memory cache.
 if REDIS_URL := os.environ.get("REDIS_URL"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
                           "LOCATION": REDIS_URL}}

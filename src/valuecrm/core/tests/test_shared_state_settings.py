@@ -78,3 +78,18 @@ def test_a_signed_in_session_lives_in_redis(db, org, client, settings, redis_url
     stored = redis.Redis.from_url(redis_url).keys(f"*{key}*")
     assert stored, "the session is not in Redis"
     assert client.get("/healthz").status_code == 200
+
+
+def test_migrate_makes_the_database_cache_table(tmp_path):
+    """A fresh database gets the cache table from `migrate` alone."""
+    script = ("import django; from django.core.management import call_command; "
+              "django.setup(); call_command('migrate', verbosity=0); "
+              "from django.core.cache import cache; cache.set('k', 'v'); print(cache.get('k'))")
+    base = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "DATABASE_URL")}
+    env = {**base, "DJANGO_SETTINGS_MODULE": "valuecrm.settings", "VALUECRM_HOME": str(tmp_path),
+           # an SQLite file standing in for the production database URL
+           "DATABASE_URL": f"sqlite:///{tmp_path / 'fresh.sqlite3'}"}
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                         env=env, timeout=600)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.strip().splitlines()[-1] == "v"
