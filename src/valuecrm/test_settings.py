@@ -15,3 +15,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
 
 # Usage events are written as they happen, so a test sees them and none outlives its test.
 USAGE_FLUSH_EVERY = 1
+
+# A replica alias that mirrors the test database, so the routing test can send reads to it;
+# analytics reads stay on `default` (ANALYTICS_DATABASE unset) unless a test turns it on,
+# because a second connection cannot see the rows of a test's open transaction.
+if "analytics" not in DATABASES:  # noqa: F405
+    DATABASES["analytics"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}  # noqa: F405

@@ -22,13 +22,14 @@ class AnalysisQuery(Schema):
     compare_values: list[str] = []
     risk: list[str] = []
     top: int = 20
+    stage_target: list[str] = []
 
 
 def _options(params) -> queries.Options:
     return queries.build_options(
         target=params.target, compare_before=params.compare_before,
         compare_attribute=params.compare_attribute, compare_values=params.compare_values,
-        risk=params.risk, top=params.top)
+        risk=params.risk, top=params.top, stage_targets=params.stage_target)
 
 
 @router.post("/process/analyze", response=dict, operation_id="analyze_event_log",
@@ -39,11 +40,12 @@ def analyze_upload(
     resource: Form[str | None] = None, lifecycle: Form[str | None] = None,
     target: Form[str | None] = None, compare_before: Form[str | None] = None,
     compare_attribute: Form[str | None] = None, compare_values: Form[list[str]] = None,
-    risk: Form[list[str]] = None, top: Form[int] = 20,
+    risk: Form[list[str]] = None, top: Form[int] = 20, stage_target: Form[list[str]] = None,
 ):
     options = queries.build_options(
         target=target, compare_before=compare_before, compare_attribute=compare_attribute,
-        compare_values=compare_values or [], risk=risk or [], top=top)
+        compare_values=compare_values or [], risk=risk or [], top=top,
+        stage_targets=stage_target or [])
     columns = Columns(case=case or None, activity=activity or None,
                       timestamp=timestamp or None, resource=resource or None,
                       lifecycle=lifecycle or None)

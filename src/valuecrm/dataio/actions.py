@@ -1,5 +1,5 @@
 """`import_records`: the one way a spreadsheet becomes records, for the CLI, the API and
-(later) the import wizard.
+the import wizard (which hands big files to the worker with `queue_import`).
 
 How it runs, in one pass over the file (see docs/import-export.md):
 1. the header is mapped to columns (aliases, then the caller's mapping);
@@ -108,22 +108,45 @@ def check_options(kind: str, options: ImportOptions) -> Kind:
     return spec
 
 
-def import_records(
-    *, actor, kind: str, source: str | Path | BinaryIO, options: ImportOptions | None = None
-) -> ImportResult:
-    """Import a CSV or XLSX file (a path or a seekable binary stream) of `kind` records."""
-    options = options or ImportOptions()
+def _check_allowed(actor, kind: str, options: ImportOptions) -> Kind:
     ensure_can_write(actor)
     spec = check_options(kind, options)
     if not can_create(actor, spec.model):
         raise Forbidden(_("Only an administrator can add %(kind)s.")
                         % {"kind": spec.model._meta.verbose_name_plural}, code="admin_only")
-    name = options.file_name or str(getattr(source, "name", source) or "")
-    job = ImportJob.objects.create(
+    return spec
+
+
+def _new_job(actor, kind: str, name: str, options: ImportOptions) -> ImportJob:
+    return ImportJob.objects.create(
         kind=kind, actor=actor, file_name=Path(name).name[:255],
         options={"dry_run": options.dry_run, "skip_invalid": options.skip_invalid,
                  "on_duplicate": options.on_duplicate, "mapping": options.mapping},
     )
+
+
+def queue_import(*, actor, kind: str, path: str | Path, options: ImportOptions) -> ImportJob:
+    """Record an import of the file at `path` and run it in the worker once the caller's
+    transaction commits (`import_file_task`), for files too big to import while a person
+    waits on a request. The job shows as running until the worker has finished it."""
+    _check_allowed(actor, kind, options)
+    job = _new_job(actor, kind, options.file_name or Path(path).name, options)
+    from valuecrm.dataio.tasks import import_file_task
+
+    transaction.on_commit(lambda: import_file_task.enqueue(job.pk, str(path)))
+    return job
+
+
+def import_records(
+    *, actor, kind: str, source: str | Path | BinaryIO, options: ImportOptions | None = None,
+    job: ImportJob | None = None,
+) -> ImportResult:
+    """Import a CSV or XLSX file (a path or a seekable binary stream) of `kind` records;
+    `job` is the record of a queued import (`queue_import`), otherwise one is made."""
+    options = options or ImportOptions()
+    spec = _check_allowed(actor, kind, options)
+    name = options.file_name or str(getattr(source, "name", source) or "")
+    job = job or _new_job(actor, kind, name, options)
     report = ErrorReport(reports_dir() / f"{job.pk}-{kind}-errors.csv")
     run = _Run(actor, spec, options, report)
     opened = size = None

@@ -42,6 +42,7 @@ class Sheet:
     # The text layer over a CSV stream: held so that it is not collected (and the stream
     # closed under the reader) when the rows run out.
     text: io.TextIOWrapper | None = None
+    delimiter: str = ","
 
 
 def detect_encoding(stream: BinaryIO) -> str:
@@ -81,24 +82,27 @@ def _open_csv(stream: BinaryIO, size: int | None) -> Sheet:
     except UnicodeDecodeError as exc:
         raise UnreadableFile(
             _("The file is not valid text (%(error)s).") % {"error": exc}) from None
-    reader = csv.reader(_chain(first, text), delimiter=_delimiter(first))
+    delimiter = _delimiter(first)
+    reader = csv.reader(_chain(first, text), delimiter=delimiter)
     header = next(reader, None)
     if header is None or not any(cell.strip() for cell in header):
         raise UnreadableFile(_("The file is empty: it has no header row."))
+    return Sheet("csv", encoding.removesuffix("-sig"), header, numbered_rows(reader, 1), size,
+                 stream.tell, "B", text, delimiter)
 
-    def rows():
-        number = 1
-        try:
-            for cells in reader:
-                number += 1
-                yield number, cells
-        except (UnicodeDecodeError, csv.Error) as exc:
-            raise UnreadableFile(
-                _("Row %(row)s cannot be read (%(error)s).") % {"row": number + 1, "error": exc}
-            ) from None
 
-    return Sheet("csv", encoding.removesuffix("-sig"), header, rows(), size, stream.tell, "B",
-                 text)
+def numbered_rows(reader, last_number: int) -> Iterator[tuple[int, list[str]]]:
+    """(row number, cells) of a csv reader whose previous row was `last_number`; a row
+    that cannot be decoded or parsed stops the file with its number."""
+    number = last_number
+    try:
+        for cells in reader:
+            number += 1
+            yield number, cells
+    except (UnicodeDecodeError, csv.Error) as exc:
+        raise UnreadableFile(
+            _("Row %(row)s cannot be read (%(error)s).") % {"row": number + 1, "error": exc}
+        ) from None
 
 
 def _chain(first: str, rest):

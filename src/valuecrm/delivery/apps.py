@@ -10,7 +10,8 @@ class DeliveryConfig(AppConfig):
     def ready(self):
         # The order stage log is analysable like any event log (valuecrm process analyze
         # --source orders); registration is configuration, not domain flow.
-        from valuecrm.delivery.queries import order_event_log
+        from valuecrm.delivery.queries import order_event_log, order_stage_targets
         from valuecrm.process.sources import register_source
 
-        register_source("orders", _("Order stages"), order_event_log)
+        register_source("orders", _("Order stages"), order_event_log,
+                        stage_targets=order_stage_targets)

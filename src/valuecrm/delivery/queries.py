@@ -35,6 +35,14 @@ def order_event_log(user) -> Iterable[tuple[str, str, datetime, str | None]]:
             .values_list("order__number", "stage__code", "entered_at", "actor__username"))
 
 
+def order_stage_targets() -> dict[str, timedelta]:
+    """Each active stage's target (its share of the delivery target) by stage code, the
+    activity name in `order_event_log`; stages without a target are left out."""
+    return {code: timedelta(days=float(days)) for code, days in
+            OrderStage.objects.filter(is_active=True, target_days__gt=0)
+            .values_list("code", "target_days")}
+
+
 def _completed_between(start: date | None, end: date | None, prefix: str = "") -> Q:
     """Signed off within the local days `start`..`end` (either may be open)."""
     tz = timezone.get_current_timezone()

@@ -11,6 +11,7 @@ from itertools import product
 from django.utils.translation import gettext as _
 
 from valuecrm.core.errors import ValidationError
+from valuecrm.core.routing import analytics_reads
 from valuecrm.metrics import dimensions
 from valuecrm.metrics.catalog import (
     ConversionMetric,
@@ -71,6 +72,7 @@ def base_model(catalog, metric) -> str:
     return metric.model
 
 
+@analytics_reads()
 def metric_values(*, user, key, start: date, end: date, grain=None, by=(), filters=None,
                   compare=None, catalog=None) -> dict:
     """A metric per period and group, with totals over the span (and the previous span's

@@ -15,6 +15,7 @@ from math import factorial
 
 from django.utils.translation import gettext as _
 
+from valuecrm.core.routing import analytics_reads
 from valuecrm.metrics.catalog import TreeNode, get_catalog
 from valuecrm.metrics.engine import Ctx, Engine
 from valuecrm.metrics.periods import Span
@@ -134,6 +135,7 @@ def _to_root(node: dict, share_of_root) -> None:
         _to_root(child, child_share)
 
 
+@analytics_reads()
 def explain_tree(*, user, key, before: Span, after: Span, org=None, catalog=None) -> dict:
     """The tree with values in both spans, each node's contribution to its parent's change
     and to the root's, and which of the root's children moved it most."""

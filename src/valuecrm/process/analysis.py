@@ -35,6 +35,9 @@ class Options:
     compare_values: tuple[str, str] | None = None
     risk_attributes: tuple[str, ...] = ()
     top: int = 20
+    # (activity, target): how long a case should stay in the stage entered by that
+    # activity, e.g. the delivery target split across the order stages.
+    stage_targets: tuple[tuple[str, timedelta], ...] = ()
 
 
 @dataclass
@@ -107,6 +110,9 @@ def analyze(log: EventLog, options: Options | None = None) -> dict:
         result["resources"] = _counted(log.resource_names, log.resource)[: options.top]
     if options.target is not None:
         result["target"] = _over_target(log, cases, options.target, options.top)
+    if options.stage_targets:
+        result["stage_targets"] = _over_stage_targets(log, options.stage_targets,
+                                                      options.top)
     if options.compare_before is not None or options.compare_attribute:
         result["comparison"] = _comparison(log, cases, options)
     if options.risk_attributes:
@@ -192,6 +198,37 @@ def _over_target(log: EventLog, cases: _Cases, target: timedelta, top: int) -> d
     return {"target": limit, "cases": int(len(over)), "share": len(over) / log.cases,
             "worst": [{"case": log.case_names[i], "lead_time": float(cases.lead[i]),
                        "events": int(cases.events[i])} for i in worst]}
+
+
+def _over_stage_targets(log: EventLog, targets: tuple[tuple[str, timedelta], ...],
+                        top: int) -> dict:
+    """Stays over their stage's target: per stage the visits, stays and cases over it;
+    overall the cases with any stay over, and the stays furthest over."""
+    source, _target, seconds, positions = _follows(log)
+    stay_case = log.case[positions]
+    codes = {name: code for code, name in enumerate(log.activity_names)}
+    limits = np.full(len(log.activity_names), np.inf)
+    stages = []
+    for name, target in targets:
+        limit = target.total_seconds()
+        code = codes.get(name)
+        if code is not None:
+            limits[code] = limit
+        visits = source == code if code is not None else np.zeros(len(source), dtype=bool)
+        over = visits & (seconds > limit)
+        stages.append({"activity": name, "target": limit, "visits": int(visits.sum()),
+                       "over": int(over.sum()),
+                       "share": float(over.sum() / visits.sum()) if visits.any() else None,
+                       "cases_over": int(len(np.unique(stay_case[over])))})
+    excess = seconds - limits[source]
+    over = np.flatnonzero(excess > 0)
+    worst = over[np.argsort(-excess[over], kind="stable")][:top]
+    cases_over = len(np.unique(stay_case[over]))
+    return {"stages": stages, "cases_over": cases_over, "share": cases_over / log.cases,
+            "worst": [{"case": log.case_names[stay_case[i]],
+                       "activity": log.activity_names[source[i]],
+                       "duration": float(seconds[i]), "target": float(limits[source[i]]),
+                       "excess": float(excess[i])} for i in worst]}
 
 
 def _profile(log: EventLog, label: str, target: timedelta | None) -> dict:

@@ -10,13 +10,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from valuecrm.core.errors import ValidationError
+from valuecrm.core.routing import analytics_reads
 from valuecrm.metrics.funnels import parse_window
 from valuecrm.process.analysis import DERIVED, Options, analyze
 from valuecrm.process.log import MICROS
 
 __all__ = ["Options", "analyze_file", "analyze_source", "build_options", "list_sources"]
 from valuecrm.process.readers import Columns, read_log
-from valuecrm.process.sources import SOURCES, source_log
+from valuecrm.process.sources import SOURCES, get_source, source_log
 
 
 def _moment(text: str) -> datetime:
@@ -34,7 +35,8 @@ def _moment(text: str) -> datetime:
 def build_options(*, target: str | None = None, compare_before: str | None = None,
                   compare_attribute: str | None = None,
                   compare_values: list[str] | tuple[str, ...] | None = None,
-                  risk: list[str] | tuple[str, ...] = (), top: int = 20) -> Options:
+                  risk: list[str] | tuple[str, ...] = (), top: int = 20,
+                  stage_targets: list[str] | tuple[str, ...] = ()) -> Options:
     if compare_before and compare_attribute:
         raise ValidationError({"compare_before": [
             _("Compare either by date or by attribute, not both.")]})
@@ -49,7 +51,18 @@ def build_options(*, target: str | None = None, compare_before: str | None = Non
         compare_before=_moment(compare_before) if compare_before else None,
         compare_attribute=compare_attribute or None,
         compare_values=tuple(compare_values) if compare_attribute else None,
-        risk_attributes=tuple(a for a in risk if a), top=top)
+        risk_attributes=tuple(a for a in risk if a), top=top,
+        stage_targets=tuple(_stage_target(text) for text in stage_targets if text))
+
+
+def _stage_target(text: str) -> tuple[str, timedelta]:
+    """`STAGE=DURATION`, e.g. `procurement=3d` (the stage as the log names the activity)."""
+    stage, equals, duration = text.rpartition("=")
+    if not equals or not stage.strip():
+        raise ValidationError({"stage_target": [
+            _("Write a stage target as STAGE=DURATION, e.g. procurement=3d, not %(text)r.")
+            % {"text": text}]})
+    return stage.strip(), parse_window(duration, "stage_target")
 
 
 def attributes_needed(options: Options) -> tuple[str, ...]:
@@ -67,11 +80,16 @@ def analyze_file(stream: BinaryIO, columns: Columns, options: Options, *, name: 
     return analyze(read_log(stream, columns, name=name, size=size), options)
 
 
+@analytics_reads()
 def analyze_source(name: str, user, options: Options, *, start: date | None = None,
                    end: date | None = None) -> dict:
     """The analysis of a registered source, over the records `user` may see; with `start`
     and/or `end`, only the cases that began within those local days (a case is kept or
-    dropped whole, so its stage times stay complete)."""
+    dropped whole, so its stage times stay complete). Without stage targets given, a
+    source's own apply (the order stages' target days)."""
+    source = get_source(name)
+    if not options.stage_targets and source.stage_targets is not None:
+        options = replace(options, stage_targets=tuple(source.stage_targets().items()))
     log = source_log(name, user)
     if start or end:
         log = log.select_cases(_started_within(log, start, end))

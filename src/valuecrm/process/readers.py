@@ -1,19 +1,22 @@
-"""Event logs from files: CSV (any encoding and delimiter the importer reads, through
-`dataio.readers`) and XES, plain or gzip-compressed, streamed with `iterparse` so only one
-trace is in memory at a time. The format is recognised from the content, not the name.
+"""Event logs from files: CSV (`csvlog`) and XES, plain or gzip-compressed, streamed with
+expat's callbacks so only one trace is in memory at a time. The format is recognised from the
+content, not the name.
 """
 
 import gzip
-import xml.etree.ElementTree as ET
-from dataclasses import dataclass
 from typing import BinaryIO
+from xml.parsers import expat
 
 from django.utils.translation import gettext as _
 
 from valuecrm.core.errors import ValidationError
-from valuecrm.dataio.readers import UnreadableFile, open_sheet
+from valuecrm.process.csvlog import read_csv
+from valuecrm.process.isotime import iso_micros
 from valuecrm.process.log import (
+    COMPLETE,
     BadTimestamp,
+    Coded,
+    Columns,
     EventLog,
     LogBuilder,
     parse_micros,
@@ -21,22 +24,6 @@ from valuecrm.process.log import (
 )
 
 GZIP_MAGIC = b"\x1f\x8b"
-COMPLETE = "complete"
-
-
-@dataclass(frozen=True)
-class Columns:
-    """Where the event fields are. For CSV these are column headers (case, activity and
-    timestamp required); for XES attribute keys, defaulting to the standard extensions.
-    With `lifecycle`, only events whose transition is `complete` (or empty) count.
-    `attributes` are case attributes to keep (for comparisons and risk factors)."""
-
-    case: str | None = None
-    activity: str | None = None
-    timestamp: str | None = None
-    resource: str | None = None
-    lifecycle: str | None = None
-    attributes: tuple[str, ...] = ()
 
 
 def read_log(stream: BinaryIO, columns: Columns, *, name: str = "",
@@ -52,85 +39,7 @@ def read_log(stream: BinaryIO, columns: Columns, *, name: str = "",
     return read_csv(stream, columns, name=name, size=size)
 
 
-def _column_index(header: list[str], column: str | None, option: str) -> int | None:
-    if column is None:
-        return None
-    names = [cell.strip() for cell in header]
-    if column not in names:
-        raise ValidationError({option: [_("No column %(column)r in the file (columns: "
-                                          "%(columns)s).") % {"column": column,
-                                                             "columns": ", ".join(names)}]})
-    return names.index(column)
-
-
-def read_csv(stream: BinaryIO, columns: Columns, *, name: str = "",
-             size: int | None = None) -> EventLog:
-    missing = [option for option in ("case", "activity", "timestamp")
-               if not getattr(columns, option)]
-    if missing:
-        raise ValidationError({option: [_("Name the %(option)s column.") % {"option": option}]
-                               for option in missing})
-    try:
-        sheet = open_sheet(stream, size=size, name=name)
-    except UnreadableFile as exc:
-        raise ValidationError({"file": [str(exc)]}) from None
-    header = sheet.header
-    ci = _column_index(header, columns.case, "case")
-    ai = _column_index(header, columns.activity, "activity")
-    ti = _column_index(header, columns.timestamp, "timestamp")
-    ri = _column_index(header, columns.resource, "resource")
-    li = _column_index(header, columns.lifecycle, "lifecycle")
-    extra = [(attr, _column_index(header, attr, "attribute")) for attr in columns.attributes]
-    width = max(i for i in (ci, ai, ti, ri, li, *(i for _, i in extra)) if i is not None) + 1
-    builder = LogBuilder()
-    add, set_attribute = builder.add, builder.set_attribute
-    try:
-        for number, cells in sheet.rows:
-            if len(cells) < width:
-                if not any(cells):
-                    continue  # a blank line
-                cells = cells + [""] * (width - len(cells))
-            if li is not None and cells[li].strip().lower() not in (COMPLETE, ""):
-                builder.skipped += 1
-                continue
-            case, activity = cells[ci], cells[ai]
-            if not case or not activity:
-                raise ValidationError({"case" if not case else "activity": [
-                    _("Row %(row)s: the %(column)s column is empty.")
-                    % {"row": number, "column": columns.case if not case else columns.activity}
-                ]})
-            try:
-                micros = parse_micros(cells[ti])
-            except BadTimestamp as exc:
-                raise timestamp_error(_("Row %(row)s") % {"row": number}, exc) from None
-            code = add(case, activity, micros, None if ri is None else cells[ri])
-            for attr, index in extra:
-                set_attribute(code, attr, cells[index])
-    except UnreadableFile as exc:
-        raise ValidationError({"file": [str(exc)]}) from None
-    return builder.build()
-
-
 XES_ATTRIBUTES = {"string", "date", "int", "float", "boolean", "id"}
-
-
-class _Names(dict):
-    """Tag -> local name without the namespace, memoised (a few distinct tags, hundreds
-    of thousands of elements)."""
-
-    def __missing__(self, tag: str) -> str:
-        self[tag] = local = tag.rpartition("}")[2]
-        return local
-
-
-def _attributes(element, names: _Names) -> dict[str, tuple[str, str]]:
-    """The element's own attributes: key -> (type, value); nested ones are ignored."""
-    out = {}
-    for child in element:
-        kind = names[child.tag]
-        if kind in XES_ATTRIBUTES and (key := child.get("key")) is not None:
-            out[key] = (kind, child.get("value", ""))
-    return out
 
 
 def _case_value(kind: str, value: str):
@@ -142,33 +51,99 @@ def _case_value(kind: str, value: str):
     return value
 
 
+class _Pending:
+    """Events of finished traces not yet added: added in bulk (names coded, timestamps
+    parsed vectorised) every few thousand events and at the end."""
+
+    FLUSH_AT = 1 << 13
+
+    def __init__(self, builder: LogBuilder):
+        self.builder = builder
+        self._clear()
+
+    def _clear(self) -> None:
+        self.cases: list[str] = []
+        self.activities: list[str] = []
+        self.stamps: list[str] = []
+        self.resources: list[str] = []
+        self.where: list[tuple[str, int]] = []  # (case, event number) for errors
+
+    def flush(self) -> None:
+        if not self.cases:
+            return
+        micros, unparsed = iso_micros(self.stamps)
+        for index in unparsed.tolist():
+            try:
+                micros[index] = parse_micros(self.stamps[index])
+            except BadTimestamp as exc:
+                raise timestamp_error(_where(*self.where[index]), exc) from None
+        self.builder.add_many(Coded.of(self.cases), Coded.of(self.activities), micros,
+                              Coded.of(self.resources))
+        self._clear()
+
+
+def _where(case: str, position: int) -> str:
+    return _("Trace %(case)s, event %(event)s") % {"case": case, "event": position}
+
+
+class _XesHandler:
+    """Expat callbacks collecting the attributes of each trace and its events; nothing is
+    built for other elements, and a finished trace is handed on and forgotten."""
+
+    def __init__(self, pending: "_Pending", columns: Columns, keys: tuple[str, str, str]):
+        self.pending, self.columns, self.keys = pending, columns, keys
+        self.open: list[str] = []  # local names of the open elements
+        self.names: dict[str, str] = {}  # tag -> local name (a few distinct tags)
+        self.trace: dict = {}
+        self.event: dict = {}
+        self.events: list[dict] = []
+        self.traces = 0
+
+    def start(self, tag: str, attributes: dict[str, str]) -> None:
+        local = self.names.get(tag)
+        if local is None:
+            local = self.names[tag] = tag.rpartition(":")[2]
+        parent = self.open[-1] if self.open else None
+        self.open.append(local)
+        if local == "trace":
+            self.trace, self.events = {}, []
+        elif local == "event":
+            self.event = {}
+        elif local in XES_ATTRIBUTES and (key := attributes.get("key")) is not None:
+            value = (local, attributes.get("value", ""))
+            if parent == "event":
+                self.event[key] = value
+            elif parent == "trace":
+                self.trace[key] = value
+
+    def end(self, tag: str) -> None:
+        local = self.open.pop()
+        if local == "event":
+            self.events.append(self.event)
+        elif local == "trace":
+            self.traces += 1
+            _add_trace(self.pending, self.traces, self.trace, self.events, self.columns,
+                       self.keys)
+            self.events = []
+            if len(self.pending.cases) >= self.pending.FLUSH_AT:
+                self.pending.flush()
+
+
 def read_xes(stream, columns: Columns) -> EventLog:
-    case_key = columns.case or "concept:name"
-    activity_key = columns.activity or "concept:name"
-    time_key = columns.timestamp or "time:timestamp"
+    """Streamed through expat's callbacks (what ElementTree parses with, without building
+    elements): memory holds one trace and the events awaiting their bulk add."""
+    keys = (columns.case or "concept:name", columns.activity or "concept:name",
+            columns.timestamp or "time:timestamp")
     builder = LogBuilder()
-    root = None
-    traces = 0
-    events: list[dict] = []
-    names = _Names()
+    pending = _Pending(builder)
+    handler = _XesHandler(pending, columns, keys)
+    parser = expat.ParserCreate()  # no namespace processing: tags keep their prefix
+    parser.StartElementHandler = handler.start
+    parser.EndElementHandler = handler.end
     try:
-        for kind, element in ET.iterparse(stream, events=("start", "end")):
-            tag = names[element.tag]
-            if kind == "start":
-                if root is None:
-                    root = element
-                elif tag == "trace":
-                    events = []
-                continue
-            if tag == "event":
-                events.append(_attributes(element, names))
-                element.clear()
-            elif tag == "trace":
-                traces += 1
-                _add_trace(builder, traces, _attributes(element, names), events, columns,
-                           case_key, activity_key, time_key)
-                root.clear()  # drop the finished trace: memory stays one trace deep
-    except ET.ParseError as exc:
+        parser.ParseFile(stream)
+        pending.flush()
+    except expat.ExpatError as exc:
         raise ValidationError({"file": [_("The file is not valid XES (%(error)s).")
                                         % {"error": exc}]}) from None
     except (OSError, EOFError) as exc:  # a damaged .gz
@@ -177,30 +152,30 @@ def read_xes(stream, columns: Columns) -> EventLog:
     return builder.build()
 
 
-def _add_trace(builder: LogBuilder, number: int, trace: dict, events: list[dict],
-               columns: Columns, case_key: str, activity_key: str, time_key: str) -> None:
+def _add_trace(pending: _Pending, number: int, trace: dict, events: list[dict],
+               columns: Columns, keys: tuple[str, str, str]) -> None:
+    case_key, activity_key, time_key = keys
+    builder = pending.builder
     case = trace.get(case_key, ("", ""))[1] or _("trace %(number)s") % {"number": number}
     code = builder.case_code(case)
     for key, (kind, value) in trace.items():
         builder.set_attribute(code, key, _case_value(kind, value))
     for position, attrs in enumerate(events, start=1):
-        def where(position=position):
-            return _("Trace %(case)s, event %(event)s") % {"case": case, "event": position}
-
         if columns.lifecycle and attrs.get(columns.lifecycle, ("", ""))[1].lower() not in (
                 COMPLETE, ""):
             builder.skipped += 1
             continue
         activity = attrs.get(activity_key, ("", ""))[1]
         if not activity:
+            pending.flush()  # an earlier bad timestamp is reported first
             raise ValidationError({"activity": [
-                _("%(where)s: it has no %(key)s.") % {"where": where(), "key": activity_key}]})
-        try:
-            micros = parse_micros(attrs.get(time_key, ("", ""))[1])
-        except BadTimestamp as exc:
-            raise timestamp_error(where(), exc) from None
-        resource = attrs.get(columns.resource or "org:resource", ("", ""))[1]
-        builder.add(case, activity, micros, resource)
+                _("%(where)s: it has no %(key)s.") % {"where": _where(case, position),
+                                                     "key": activity_key}]})
+        pending.cases.append(case)
+        pending.activities.append(activity)
+        pending.stamps.append(attrs.get(time_key, ("", ""))[1])
+        pending.resources.append(attrs.get(columns.resource or "org:resource", ("", ""))[1])
+        pending.where.append((case, position))
         for attr in columns.attributes:
             if attr in attrs:
                 builder.set_attribute(code, attr, _case_value(*attrs[attr]))

@@ -70,11 +70,25 @@ def render(result: dict, top: int = 15) -> str:
         out += ["", _("Over the target of %(target)s: %(cases)s cases (%(share)s)") % {
             "target": duration(t["target"]), "cases": t["cases"], "share": _pct(t["share"])}]
         out += [f"  {w['case']}: {duration(w['lead_time'])}" for w in t["worst"][:top]]
+    if "stage_targets" in result:
+        out += _stage_targets(result["stage_targets"], top)
     if "comparison" in result:
         out += _comparison(result["comparison"])
     for risk in result.get("risk_factors", []):
         out += _risk(risk)
     return "\n".join(out)
+
+
+def _stage_targets(targets: dict, top: int) -> list[str]:
+    out = _table(_("Stage targets: %(cases)s cases (%(share)s) over in some stage")
+                 % {"cases": targets["cases_over"], "share": _pct(targets["share"])},
+                 [_c("stage"), _c("target"), _c("visits"), _c("over"), _c("share"),
+                  _c("cases")],
+                 [[s["activity"], duration(s["target"]), s["visits"], s["over"],
+                   _pct(s["share"]), s["cases_over"]] for s in targets["stages"]])
+    out += [f"  {w['case']} / {w['activity']}: {duration(w['duration'])} "
+            f"(+{duration(w['excess'])})" for w in targets["worst"][:top]]
+    return out
 
 
 def _comparison(comparison: dict) -> list[str]:

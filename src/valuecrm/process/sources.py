@@ -4,14 +4,16 @@ NAME` and `GET /api/v1/process/sources/NAME/analysis` find them here.
 A source is a function `events(user)` yielding `(case_id, activity, timestamp, resource)`
 for the records `user` may see (it must start from `Model.objects.visible_to(user)`), and
 optionally `case_attributes(user)` returning `{case_id: {name: value}}` for comparisons and
-risk factors. Registering one is a single call, e.g. from the owning app's `ready()`:
+risk factors, and `stage_targets()` returning `{activity: timedelta}` (used when the
+caller gives no stage targets). Registering one is a single call, e.g. from the owning
+app's `ready()`:
 
     register_source("orders", _("Order stages"), delivery.queries.order_event_log)
 """
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -34,14 +36,17 @@ class Source:
     label: str
     events: Callable[[object], Iterable[Event]]
     case_attributes: Callable[[object], Mapping[object, Mapping[str, object]]] | None = None
+    # {activity: timedelta}: the stage targets applied when the caller gives none.
+    stage_targets: Callable[[], Mapping[str, timedelta]] | None = None
 
 
 SOURCES: dict[str, Source] = {}
 
 
-def register_source(name: str, label, events, case_attributes=None) -> None:
+def register_source(name: str, label, events, case_attributes=None,
+                    stage_targets=None) -> None:
     """Make `events(user)` analysable as `name` (re-registering replaces it)."""
-    SOURCES[name] = Source(name, label, events, case_attributes)
+    SOURCES[name] = Source(name, label, events, case_attributes, stage_targets)
 
 
 def get_source(name: str) -> Source:

@@ -12,6 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.utils import timezone
 
 from valuecrm.core.errors import NotFound, ValidationError
+from valuecrm.core.routing import analytics_reads
 from valuecrm.metrics.catalog import SimpleMetric
 from valuecrm.metrics.trees import as_floats, explain_tree
 from valuecrm.org.scope import can_see_unit
@@ -89,6 +90,7 @@ def _jsonable(value):
     return value
 
 
+@analytics_reads()
 def value_report(*, actor, baseline: Period, current: Period, org_unit=None, initiatives=None,
                  cycle=None) -> ValueReport:
     """The report for `actor`'s data scope (and `org_unit`'s subtree when given)."""

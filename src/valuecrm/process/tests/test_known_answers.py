@@ -185,3 +185,19 @@ def test_xes_missing_timestamp_names_the_trace_and_event(db, tmp_path):
     path = _xes(tmp_path, XES.format(timestamp=""), compress=False)
     with pytest.raises(CommandError, match="Trace t2, event 1: the timestamp is empty"):
         call_command("process", "analyze", path)
+
+
+def test_stays_over_their_stage_target(db, analyze_rows):
+    # Stays in a: A 1h, B 2h, D 1h; in b: A 2h, B 1h and 1h. Targets 90 minutes each.
+    targets = analyze_rows(HEADER, ROWS, "--stage-target", "a=90m", "--stage-target", "b=90m",
+                           "--stage-target", "never=1h")["stage_targets"]
+    assert [(s["activity"], s["visits"], s["over"], s["cases_over"]) for s in
+            targets["stages"]] == [("a", 3, 1, 1), ("b", 3, 1, 1), ("never", 0, 0, 0)]
+    assert (targets["cases_over"], targets["share"]) == (2, 0.5)
+    assert sorted((w["case"], w["activity"], w["excess"]) for w in targets["worst"]) == [
+        ("A", "b", 0.5 * HOUR), ("B", "a", 0.5 * HOUR)]
+
+
+def test_a_stage_target_needs_a_stage_and_a_duration(db, analyze_rows):
+    with pytest.raises(CommandError, match="stage_target: Write a stage target as"):
+        analyze_rows(HEADER, ROWS, "--stage-target", "procurement")

@@ -1,7 +1,8 @@
 """The import wizard (upload -> map columns -> preview with row errors -> import -> result
 with the error report) and the export downloads. Every step calls dataio: the preview is
 `import_records(dry_run=True)` with the chosen mapping, the import the same call for real,
-so what the preview promises is what the import does.
+so what the preview promises is what the import does. A file over IMPORT_INLINE_MAX_BYTES
+is imported by the worker (`queue_import`); its result page refreshes until it is done.
 
 The uploaded file waits under VALUECRM_HOME/uploads/<user id>/ between the steps
 (dataio.uploads; swept when abandoned); the wizard's URL carries a random token that only
@@ -13,6 +14,7 @@ import uuid
 from pathlib import Path
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect
@@ -22,7 +24,7 @@ from django.utils.translation import gettext_lazy
 
 from valuecrm.core.errors import ValidationError
 from valuecrm.core.records import ensure_can_write
-from valuecrm.dataio.actions import ImportOptions, import_records
+from valuecrm.dataio.actions import ImportOptions, import_records, queue_import
 from valuecrm.dataio.exports import export_response
 from valuecrm.dataio.kinds import KINDS, header_aliases, header_key
 from valuecrm.dataio.models import ImportJob
@@ -137,6 +139,11 @@ def import_map(request, token):
         mapping={c["header"]: c["field"] for c in columns if c["header"].strip()},
         progress=progress_writer(path),
     )
+    if run and path.stat().st_size > settings.IMPORT_INLINE_MAX_BYTES:
+        # Too big to import while the person waits: the worker does it, the result page
+        # follows the job until it is done.
+        job = queue_import(actor=request.user, kind=entry["kind"], path=path, options=options)
+        return go_to(request, reverse("web:import_result", args=[job.pk]))
     try:
         result = import_records(actor=request.user, kind=entry["kind"], source=path,
                                 options=options)

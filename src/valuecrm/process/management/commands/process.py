@@ -27,6 +27,10 @@ class Command(BaseCommand):
         analyze.add_argument("--resource", help="Resource column (optional)")
         analyze.add_argument("--lifecycle", help="Lifecycle column: only 'complete' counts")
         analyze.add_argument("--target", help="Lead-time target, e.g. 7d or 36h")
+        analyze.add_argument("--stage-target", action="append", default=[],
+                             metavar="STAGE=DURATION",
+                             help="Target time in a stage, e.g. procurement=3d (repeatable; "
+                                  "--source orders uses the stages' target days)")
         analyze.add_argument("--compare-before", help="Compare cases started before/after "
                                                       "this date (YYYY-MM-DD)")
         analyze.add_argument("--compare-attribute", help="Compare two values of this case "
@@ -61,7 +65,7 @@ class Command(BaseCommand):
             target=options["target"], compare_before=options["compare_before"],
             compare_attribute=options["compare_attribute"],
             compare_values=options["compare_values"], risk=options["risk"],
-            top=options["top"])
+            top=options["top"], stage_targets=options["stage_target"])
         if options["source"]:
             if options["file"]:
                 raise CommandError("Give a file or --source, not both.")
