@@ -158,7 +158,9 @@ def copy_insert(model, objs) -> None:
     prepared = [f.get_internal_type() not in _AS_IS for f in fields]
     quote = connection.ops.quote_name
     columns = ", ".join(quote(f.column) for f in fields)
-    with connection.cursor() as cursor:
+    # wrap_database_errors: COPY talks to psycopg directly, and callers catch Django's
+    # DatabaseError (a NUL byte, a broken connection), as for bulk_create.
+    with connection.cursor() as cursor, connection.wrap_database_errors:
         cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) "
                        "FROM generate_series(1, %s)", [meta.db_table, meta.pk.column, len(objs)])
         for obj, (pk,) in zip(objs, cursor.fetchall(), strict=True):
