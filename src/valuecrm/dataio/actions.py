@@ -21,6 +21,8 @@ from typing import BinaryIO
 
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
+from django.db.models.base import ModelState
+from django.db.models.signals import post_init, pre_init
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -89,6 +91,34 @@ def _compact(value: tuple):
     saves a tuple per row and key (about 100 MB for a million leads keyed by phone and
     email)."""
     return value[0] if len(value) == 1 else value
+
+
+class RecordFactory:
+    """Builds unsaved records exactly as `model(**values)` does, at a third of the cost
+    (a million rows spend ~20 s in Model.__init__ looking up every field's default): a
+    copy of one record holding the defaults, with callable defaults (created_at's clock)
+    called again, then the row's values set through the same attributes. Falls back to the
+    constructor when something listens to the model's init signals."""
+
+    def __init__(self, model):
+        self.model = model
+        self.signals = pre_init.has_listeners(model) or post_init.has_listeners(model)
+        self.defaults = vars(model()).copy()
+        del self.defaults["_state"]
+        self.called = [f for f in model._meta.concrete_fields
+                       if f.has_default() and callable(f.default)]
+
+    def __call__(self, values: dict):
+        if self.signals:
+            return self.model(**values)
+        obj = self.model.__new__(self.model)
+        obj.__dict__.update(self.defaults)
+        obj._state = ModelState()
+        for clock in self.called:
+            setattr(obj, clock.attname, clock.get_default())
+        for name, value in values.items():
+            setattr(obj, name, value)
+        return obj
 
 
 class FileError(Exception):
@@ -171,6 +201,7 @@ class _Run:
         self.default_stage = None
         if self.model is Opportunity:
             self.default_stage = Stage.objects.filter(is_active=True).first()
+        self.new = RecordFactory(self.model)
 
     # --- the header -------------------------------------------------------------------
 
@@ -266,7 +297,7 @@ class _Run:
                 errors.append((name, raw, exc.messages))
                 continue
             (line_values if name in self.line_fields else values)[name] = value
-        obj = self.model(**values)
+        obj = self.new(values)
         errors += self.check_owner(obj, values, given)
         if not errors:
             errors += self.clean(obj, values, given)
