@@ -39,6 +39,8 @@ from valuecrm.sales.models import ContractLine, Opportunity, Stage
 from valuecrm.usage.actions import track
 
 ON_DUPLICATE = ("skip", "update", "create")
+# Rows created before the table's statistics are first refreshed, then at each doubling.
+ANALYZE_FIRST = 1_000
 
 
 @dataclass
@@ -202,6 +204,7 @@ class _Run:
         if self.model is Opportunity:
             self.default_stage = Stage.objects.filter(is_active=True).first()
         self.new = RecordFactory(self.model)
+        self.analyze_at = ANALYZE_FIRST
 
     # --- the header -------------------------------------------------------------------
 
@@ -412,6 +415,9 @@ class _Run:
             writes.update(self.actor, self.model, updates, fields, self.options.batch_size, now)
         self.created += len(creates)
         self.updated += len(updates)
+        if self.writing and self.created >= self.analyze_at:
+            writes.refresh_statistics(self.model)
+            self.analyze_at = 2 * self.created
 
     def duplicate_in_database(self, candidate: Candidate, found: dict, pks: set) -> None:
         visible = writes.visible_labels(self.actor, self.model, pks)
