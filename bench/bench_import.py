@@ -1,25 +1,27 @@
 """Import speed: `valuecrm import leads` versus PostgreSQL COPY of the same file.
 
-    DATABASE_URL=postgres://... python bench/bench_import.py --rows 20000
+    BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/vcrm_bench \\
+        python bench/bench_import.py --rows 1000000
 
 Generates a CSV of N leads (unique phones and emails, Chinese names, a channel, an owner),
-imports it with `import_records` (validation, duplicate checks, history rows) and loads the
-same file with COPY into a bare table of text columns, then prints both times and the
+imports it with `import_records` as `valuecrm import leads FILE` does (every row validated,
+duplicate-checked in the file and the database, history rows naming the actor) and loads
+the same file with COPY into a bare table of text columns, then prints both rates and the
 ratio. Both run inside a transaction that is rolled back, so the database is left as it was
-(the import's commit is therefore not measured, nor is COPY's). On SQLite only the import is
-timed. Uses the configured database: point DATABASE_URL at a scratch database.
+(neither commit is measured). `--orm` writes with the ORM's bulk_create instead of COPY (the
+path SQLite takes), for comparison. Peak RSS is the process's, measured after the import.
 """
 
 import argparse
 import csv
-import os
 import random
+import resource
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "valuecrm.settings")
+from common import setup_django
 
 
 def make_file(path: Path, rows: int) -> None:
@@ -37,22 +39,34 @@ def make_file(path: Path, rows: int) -> None:
             ])
 
 
+def copy_seconds(path: Path) -> float:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TEMP TABLE bench_leads (name text, company text, phone text, "
+                       "email text, region text, industry text, channel text, owner text)")
+        started = time.perf_counter()
+        with cursor.copy("COPY bench_leads FROM STDIN (FORMAT csv, HEADER true)") as sink, \
+                path.open("rb") as handle:
+            while chunk := handle.read(1 << 20):
+                sink.write(chunk)
+        return time.perf_counter() - started
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--rows", type=int, default=20_000)
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--orm", action="store_true", help="write with bulk_create, not COPY")
     args = parser.parse_args()
-
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    setup_django()
     from django.db import connection, transaction
 
     from valuecrm.crm.models import Channel
+    from valuecrm.dataio import writes
     from valuecrm.dataio.actions import ImportOptions, import_records
     from valuecrm.org.models import Role, User
 
-    call_command("migrate", verbosity=0)
+    writes.USE_COPY = not args.orm
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "leads.csv"
         make_file(path, args.rows)
@@ -61,29 +75,23 @@ def main() -> None:
             Channel.objects.get_or_create(code="bench", defaults={"name": "bench"})
             admin, _ = User.objects.get_or_create(
                 username="bench_admin", defaults={"role": Role.ADMIN, "is_superuser": True})
-            started = time.perf_counter()
+            rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+            cpu, started = time.process_time(), time.perf_counter()
             result = import_records(actor=admin, kind="leads", source=path,
                                     options=ImportOptions())
             ours = time.perf_counter() - started
+            cpu = time.process_time() - cpu
+            peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
             assert result.created == args.rows, result
-            copy = None
-            if connection.vendor == "postgresql":
-                with connection.cursor() as cursor:
-                    cursor.execute("CREATE TEMP TABLE bench_leads (name text, company text, "
-                                   "phone text, email text, region text, industry text, "
-                                   "channel text, owner text)")
-                    started = time.perf_counter()
-                    with cursor.copy("COPY bench_leads FROM STDIN (FORMAT csv, HEADER true)") \
-                            as sink, path.open("rb") as handle:
-                        while chunk := handle.read(1 << 20):
-                            sink.write(chunk)
-                    copy = time.perf_counter() - started
+            copy = copy_seconds(path)
             transaction.set_rollback(True)
-    print(f"{args.rows} rows, {size / 1e6:.1f} MB, {connection.vendor}")
-    print(f"valuecrm import: {ours:.2f} s ({args.rows / ours:,.0f} rows/s)")
-    if copy is not None:
-        print(f"COPY into a bare table: {copy:.2f} s ({args.rows / copy:,.0f} rows/s)")
-        print(f"ratio: {ours / copy:.1f}x")
+    print(f"{args.rows:,} rows, {size / 1e6:.1f} MB, {connection.vendor}, "
+          f"{'ORM bulk_create' if args.orm else 'COPY'} writes")
+    print(f"valuecrm import: {ours:.2f} s ({args.rows / ours:,.0f} rows/s; "
+          f"CPU of this process {cpu:.2f} s)")
+    print(f"COPY into a bare table: {copy:.2f} s ({args.rows / copy:,.0f} rows/s)")
+    print(f"ratio: {ours / copy:.1f}x (import at {copy / ours:.1%} of COPY's rate)")
+    print(f"peak RSS: {peak:.0f} MB (before the import: {rss_before:.0f} MB)")
     sys.stdout.flush()
 
 

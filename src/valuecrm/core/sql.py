@@ -27,9 +27,10 @@ def insert_from_select(model: type[models.Model], attnames: list[str], select) -
         return cursor.rowcount
 
 
-def insert_history_from_select(model, pk_subquery, *, user_id, reason: str, when) -> int:
-    """One django-simple-history "changed" row for each record whose pk is in
-    `pk_subquery`, copying the record's current values, in one statement."""
+def insert_history_from_select(model, pk_subquery, *, user_id, reason: str, when,
+                               history_type: str = "~") -> int:
+    """One django-simple-history row ("~" changed, "+" created) for each record whose pk
+    is in `pk_subquery`, copying the record's current values, in one statement."""
     historical = model.history.model
     tracked = [
         f.attname for f in historical._meta.concrete_fields
@@ -38,7 +39,7 @@ def insert_history_from_select(model, pk_subquery, *, user_id, reason: str, when
     constants = {
         "history_date": Value(when, output_field=models.DateTimeField()),
         "history_change_reason": Value(reason, output_field=models.CharField()),
-        "history_type": Value("~", output_field=models.CharField()),
+        "history_type": Value(history_type, output_field=models.CharField()),
         "history_user_id": Value(user_id, output_field=models.BigIntegerField()),
     }
     source = getattr(model, "all_objects", model._default_manager).filter(pk__in=pk_subquery)
