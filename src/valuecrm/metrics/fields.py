@@ -4,14 +4,26 @@ A field is a path (`total_amount`, `converted_opportunity__closed_at`) or arithm
 paths with a few functions: `seconds_between(start, end)`, `hours_between`,
 `days_between`, `related_sum(relation, field)` (the sum over a reverse relation, as a
 correlated subquery) and `positive(x)` (negative values count as 0). A plain path keeps
-its type (money stays Decimal); arithmetic is done in floating point.
+its type (money stays Decimal), and so do sums and differences of Decimal fields (net
+amounts such as `amount - refunded_amount` stay exact); other arithmetic is done in
+floating point.
 """
 
 import re
 from datetime import datetime, time, timedelta
 
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import F, FloatField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import (
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Cast, Coalesce, Greatest
 from django.utils import timezone
 
@@ -29,7 +41,25 @@ def compile_field(text: str, model=None):
     tree = expr.parse(text, FIELD_FUNCTIONS)
     if isinstance(tree, expr.Name):
         return F(tree.name)
+    if model is not None and _decimal_sum(tree, model):
+        return ExpressionWrapper(_decimal(tree), output_field=DecimalField(
+            max_digits=20, decimal_places=2))
     return _numeric(tree, model)
+
+
+def _decimal_sum(node, model) -> bool:
+    """Whether `node` only adds and subtracts Decimal fields."""
+    if isinstance(node, expr.Name):
+        return field_type(model, node.name) == "DecimalField"
+    return (isinstance(node, expr.BinOp) and node.op in "+-"
+            and _decimal_sum(node.left, model) and _decimal_sum(node.right, model))
+
+
+def _decimal(node):
+    if isinstance(node, expr.Name):
+        return F(node.name)
+    left, right = _decimal(node.left), _decimal(node.right)
+    return left + right if node.op == "+" else left - right
 
 
 def _numeric(node, model):

@@ -46,6 +46,10 @@ def test_a_refund_no_flow_covers_is_refunded_at_once_and_nets_the_metrics(org, r
     assert total(org.rep_a, "payments_received") == 3000
     assert total(org.rep_a, "payment_collection_rate") == Decimal("0.3")
     assert total(org.rep_a, "refunds_paid") == 1000
+    # Net money stays exact: a Decimal, not a float rounded on the way.
+    net = metric_values(user=org.rep_a, key="payments_received", start=TODAY - timedelta(days=30),
+                        end=TODAY)["totals"][0]["value"]
+    assert isinstance(net, Decimal) and net == Decimal("3000.00")
     # The whole company: 4 x 4,000 received, one refund of 1,000.
     assert total(org.admin, "payments_received") == 15000
     assert total(org.admin, "refunds_paid") == 1000
