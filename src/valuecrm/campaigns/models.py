@@ -136,6 +136,9 @@ class OptOut(models.Model):
         verbose_name_plural = _("opt-outs")
         constraints = [models.UniqueConstraint("contact", "channel", name="opt_out_once")]
 
+    def __str__(self) -> str:
+        return f"{self.contact} ({self.channel or '*'})"
+
 
 class Send(models.Model):
     class Status(models.TextChoices):
@@ -185,9 +188,8 @@ class Send(models.Model):
         indexes = [models.Index(fields=["contact", "sent_at"]),
                    models.Index(fields=["campaign", "status"])]
 
-    @property
-    def group(self) -> str:
-        return self.variant.name if self.variant_id else "holdout"
+    def __str__(self) -> str:
+        return f"{self.campaign_id}/{self.contact_id}: {self.status}"
 
 
 class Participant(models.Model):
@@ -262,6 +264,9 @@ class Submission(models.Model):
             condition=Q(rewarded_at__isnull=True) | Q(status="accepted"),
             name="only_accepted_rewarded")]
 
+    def __str__(self) -> str:
+        return f"{self.participant_id}: {self.status}"
+
 
 class Referral(models.Model):
     """A sign-up (a new lead) brought by a participant's link."""
@@ -279,3 +284,6 @@ class Referral(models.Model):
     class Meta:
         verbose_name = _("referral")
         verbose_name_plural = _("referrals")
+
+    def __str__(self) -> str:
+        return f"{self.participant_id} -> {self.lead_id}"

@@ -65,6 +65,9 @@ class TagRuleMember(models.Model):
         verbose_name_plural = _("tag rule members")
         constraints = [models.UniqueConstraint("rule", "customer", name="tag_rule_member_once")]
 
+    def __str__(self) -> str:
+        return f"{self.rule_id}: {self.customer_id}"
+
 
 class TagChange(models.Model):
     """When and why a tag was added to or removed from a customer, by whom or which rule."""
@@ -100,6 +103,9 @@ class TagChange(models.Model):
         verbose_name_plural = _("tag changes")
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["customer", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.tag_id} {self.action} {self.customer_id}"
 
 
 class Segment(DefinitionMixin, TimeStamped):

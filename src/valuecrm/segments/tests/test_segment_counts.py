@@ -12,7 +12,6 @@ from valuecrm.segments.actions import create_segment
 from valuecrm.segments.queries import segment_counts
 
 
-
 @pytest.fixture
 def data(org, records):
     vip = Tag.objects.create(name="VIP")
