@@ -47,13 +47,15 @@ def _ensure_marketer(actor):
 
 
 def editable_campaign(actor, campaign_id, *, lock=False) -> Campaign:
-    _ensure_marketer(actor)
-    found = Campaign.objects.editable_by(actor)
+    """The campaign if the actor may change it: out of scope looks absent (404), in scope
+    but not a campaign manager (an analyst) is refused (403)."""
+    found = Campaign.objects.visible_to(actor)
     if lock:
         found = found.select_for_update()
     campaign = found.filter(pk=campaign_id).first()
     if campaign is None:
         raise NotFound(f"campaign {campaign_id} not found")
+    _ensure_marketer(actor)
     return campaign
 
 

@@ -105,6 +105,15 @@ def participant_by_key(upload_key: str) -> Participant:
     return participant
 
 
+def participant_by_token(token: str) -> Participant:
+    owner = parse_token(token)
+    participant = Participant.objects.filter(
+        pk=owner[1], campaign_id=owner[0]).select_related("campaign").first() if owner else None
+    if participant is None:
+        raise NotFound("no such referral link")
+    return participant
+
+
 def _earlier_copy(image_hash: int) -> Submission | None:
     """The first earlier submission of the same picture, on any campaign."""
     exact = Submission.objects.filter(image_hash=image_hash).order_by("pk").first()
@@ -167,14 +176,14 @@ def submit_screenshot(*, upload_key: str, data: bytes, filename: str = "share.jp
 @transaction.atomic
 def decide_submission(*, actor, submission_id: int, accept: bool) -> Submission:
     """A reviewer's decision on a screenshot of the manual queue."""
-    ensure_can_write(actor)
-    if not can_run_campaigns(actor):
-        raise Forbidden(_("Only managers and administrators review screenshots."),
-                        code="marketing_only")
     submission = Submission.objects.visible_to(actor).select_for_update().filter(
         pk=submission_id).first()
     if submission is None:
         raise NotFound(f"submission {submission_id} not found")
+    ensure_can_write(actor)
+    if not can_run_campaigns(actor):
+        raise Forbidden(_("Only managers and administrators review screenshots."),
+                        code="marketing_only")
     if submission.status != Submission.Status.MANUAL:
         raise Conflict(_("This screenshot was already decided."), code="decided")
     now = timezone.now()
@@ -193,11 +202,7 @@ def record_signup(*, token: str, data: dict) -> Referral:
     from valuecrm.crm.actions import create_lead
     from valuecrm.org.actions import system_user
 
-    owner = parse_token(token)
-    participant = Participant.objects.filter(
-        pk=owner[1], campaign_id=owner[0]).select_related("campaign").first() if owner else None
-    if participant is None:
-        raise NotFound("no such referral link")
+    participant = participant_by_token(token)
     lead = create_lead(actor=system_user(), data={
         "name": data.get("name", ""), "company_name": data.get("company_name", ""),
         "phone": data.get("phone", ""), "email": data.get("email", "")})

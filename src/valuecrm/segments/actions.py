@@ -46,11 +46,11 @@ def create_segment(*, actor, name: str, definition: dict, description: str = "")
 
 @transaction.atomic
 def update_segment(*, actor, segment_id: int, **data) -> Segment:
-    _ensure_marketer(actor)
     segment = Segment.objects.editable_by(actor).select_for_update().filter(
         pk=segment_id).first()
     if segment is None:
         raise NotFound(f"segment {segment_id} not found")
+    _ensure_marketer(actor)
     return _write(actor, segment, {k: v for k, v in data.items() if v is not None})
 
 
@@ -68,9 +68,11 @@ def tag_customer(*, actor, customer_id: int, tag_id: int, add: bool = True, reas
     """Add (or remove) a tag by hand or by import; logged. True if something changed."""
     ensure_can_write(actor)
     customer = Customer.objects.editable_by(actor).filter(pk=customer_id).first()
+    if customer is None:
+        raise NotFound(f"customer {customer_id} not found")
     tag = Tag.objects.filter(pk=tag_id).first()
-    if customer is None or tag is None:
-        raise NotFound(f"customer {customer_id} or tag {tag_id} not found")
+    if tag is None:
+        raise NotFound(f"tag {tag_id} not found")
     has = customer.tags.filter(pk=tag_id).exists()
     if has == add:
         return False

@@ -1,5 +1,7 @@
 """Reads over segments: their members and live counts, always within the reader's scope."""
 
+from django.db.models import Q
+
 from valuecrm.crm.models import Contact, Customer
 from valuecrm.segments.conditions import compile_definition
 from valuecrm.segments.models import Segment
@@ -28,10 +30,12 @@ def get_segment(user, pk) -> Segment:
     return Segment.objects.get_visible(user, pk)
 
 
-def filter_by_segment(queryset, user, segment_id):
-    """Restrict a customer or contact queryset to a segment's members (list filters)."""
-    segment = get_segment(user, segment_id)
-    members = segment_customers(user, segment).values("pk")
-    if queryset.model is Customer:
-        return queryset.filter(pk__in=members)
-    return queryset.filter(customer__in=members)
+def segment_q(segment_id, customer_path: str = "pk") -> Q:
+    """Rows whose customer (at `customer_path`) is in the segment: the `segment` filter of
+    list APIs and pages. Scope is the list's own (it starts from visible_to); an unknown
+    segment matches nothing."""
+    segment = Segment.objects.filter(pk=segment_id).first()
+    if segment is None:
+        return Q(pk__in=[])
+    members = Customer.objects.filter(compile_definition(segment.definition)).values("pk")
+    return Q(**{f"{customer_path}__in": members})
