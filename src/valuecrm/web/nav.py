@@ -24,6 +24,8 @@ NAV = [
     NavItem("web:contract_list", _("Contracts"), "/contracts/"),
     NavItem("web:activity_list", _("Activities"), "/activities/"),
     NavItem("web:pool_list", _("Public pool"), "/pool/"),
+    NavItem("web:segment_list", _("Segments"), "/segments/"),
+    NavItem("web:campaign_list", _("Campaigns"), "/campaigns/"),
     NavItem("web:metrics_explorer", _("Analysis"), "/metrics/"),
     NavItem("web:import_start", _("Import"), "/import"),
     NavItem("web:value_report", _("Value report"), "/value/"),
