@@ -241,7 +241,8 @@ class Submission(models.Model):
     participant = models.ForeignKey(Participant, verbose_name=_("participant"),
                                     on_delete=models.CASCADE, related_name="submissions")
     image = models.FileField(_("screenshot"), upload_to="referrals/%Y/%m", storage=_uploads)
-    image_hash = models.BigIntegerField(_("perceptual hash"), null=True, db_index=True)
+    image_hash = models.CharField(_("perceptual hash"), max_length=64, blank=True,
+                                  db_index=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices,
                               db_index=True)
     reason = models.CharField(_("reason"), max_length=30, choices=Reason.choices)

@@ -29,10 +29,10 @@ from valuecrm.core.errors import Conflict, Forbidden, NotFound, ValidationError
 from valuecrm.core.records import ensure_can_write
 from valuecrm.org.scope import can_run_campaigns
 
-# Bits of 64 two pictures may differ in and still be "the same picture": re-encoding and
-# resizing stay below 6 on the generated set, distinct screenshots differ in ~30 (see
-# docs/scrm.md for the measurement).
-REUSE_DISTANCE = 8
+# Bits of 256 two pictures may differ in and still be "the same picture": on the generated
+# set re-encoded, rescaled and trimmed copies differ in at most 16, distinct screenshots of
+# the same poster in at least 50 (docs/scrm.md): the threshold sits between them.
+REUSE_DISTANCE = 32
 _SIGNER = signing.Signer(salt="valuecrm.campaigns.referral")
 LINK_PATH = "/api/v1/public/referrals/"
 
@@ -114,12 +114,12 @@ def participant_by_token(token: str) -> Participant:
     return participant
 
 
-def _earlier_copy(image_hash: int) -> Submission | None:
+def _earlier_copy(image_hash: str) -> Submission | None:
     """The first earlier submission of the same picture, on any campaign."""
     exact = Submission.objects.filter(image_hash=image_hash).order_by("pk").first()
     if exact is not None:
         return exact
-    for pk, other in Submission.objects.exclude(image_hash=None).values_list(
+    for pk, other in Submission.objects.exclude(image_hash="").values_list(
             "pk", "image_hash").order_by("pk").iterator(chunk_size=5000):
         if imagecheck.distance(image_hash, other) <= REUSE_DISTANCE:
             return Submission.objects.get(pk=pk)
