@@ -121,6 +121,12 @@ def schedule_campaign(request, pk: int, body: ScheduleIn):
     return actions.schedule_campaign(actor=request.auth, campaign_id=pk, when=body.at)
 
 
+@router.post("/campaigns/{int:pk}/cancel", response=CampaignOut,
+             operation_id="cancel_campaign", summary="Stop a campaign not yet sent")
+def cancel_campaign(request, pk: int):
+    return actions.cancel_campaign(actor=request.auth, campaign_id=pk)
+
+
 @router.get("/campaigns/{int:pk}/results", response=dict, operation_id="campaign_results",
             summary="Per variant and hold-out: reach, conversions, lift, significance, verdict")
 def campaign_results(request, pk: int):

@@ -91,6 +91,16 @@ def schedule_campaign(*, actor, campaign_id: int, when=None) -> Campaign:
 
 
 @transaction.atomic
+def cancel_campaign(*, actor, campaign_id: int) -> Campaign:
+    """Stop a campaign that has not been sent yet."""
+    campaign = editable_campaign(actor, campaign_id, lock=True)
+    if campaign.status not in (Campaign.Status.DRAFT, Campaign.Status.SCHEDULED):
+        raise Conflict(_("A sent campaign cannot be cancelled."), code="already_sent")
+    campaign.status = Campaign.Status.CANCELLED
+    return _save(actor, campaign)
+
+
+@transaction.atomic
 def opt_out(*, actor, contact_id: int, channel: str = "", reason: str = "") -> OptOut:
     """Record that a contact wants no campaign messages (on `channel`, or on any)."""
     ensure_can_write(actor)

@@ -3,6 +3,7 @@ hold-out and a two-proportion z-test (the value report's own), with a verdict th
 when the sample is too small to decide."""
 
 from dataclasses import asdict, dataclass
+from datetime import timedelta
 
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -86,7 +87,7 @@ def campaign_results(user, campaign_id: int) -> dict:
                                          group.reached)
             group.z, group.p_value = test.z, test.p_value
         group.verdict = _verdict(group, holdout)
-    window_ends = campaign.sent_at + timezone.timedelta(days=campaign.window_days) \
+    window_ends = campaign.sent_at + timedelta(days=campaign.window_days) \
         if campaign.sent_at else None
     result = {
         "campaign": {"id": campaign.pk, "name": campaign.name, "kind": campaign.kind,

@@ -37,6 +37,17 @@ def test_reps_cannot_create_campaigns(org, segment, api):
     assert response.status_code == 403
 
 
+def test_a_cancelled_campaign_is_never_sent(org, make_campaign, api):
+    from valuecrm.campaigns.actions import send_due_campaigns
+
+    campaign = make_campaign()
+    manager = api(org.manager_a)
+    manager.post(f"/campaigns/{campaign.pk}/schedule", {})
+    assert manager.post(f"/campaigns/{campaign.pk}/cancel").json()["status"] == "cancelled"
+    assert send_due_campaigns() == [] and not Send.objects.exists()
+    assert manager.post(f"/campaigns/{campaign.pk}/cancel").status_code == 409
+
+
 def test_opt_out_through_the_api_reaches_only_in_scope_contacts(org, records, api):
     rep = api(org.rep_a)
     assert rep.post(f"/contacts/{records['rep_a'].contact.pk}/opt-out",

@@ -335,6 +335,7 @@ ROUTES: dict[str, Rule] = {
     "POST /campaigns": Rule(SELF),
     "GET /campaigns/{pk}": Rule(SELF_ITEM, _other_campaign),
     "POST /campaigns/{pk}/schedule": Rule(SELF_ITEM, _other_campaign),
+    "POST /campaigns/{pk}/cancel": Rule(SELF_ITEM, _other_campaign),
     "GET /campaigns/{pk}/results": Rule(SELF_ITEM, _other_campaign),
     "POST /contacts/{pk}/opt-out": _rec("contact"),
     "POST /campaign-messages/{pk}/response": Rule(SELF_ITEM, _other_send),
