@@ -77,6 +77,8 @@ INSTALLED_APPS = [
     "valuecrm.usage",
     "valuecrm.approvals",
     "valuecrm.value",
+    "valuecrm.segments",
+    "valuecrm.campaigns",
     "valuecrm.security",
     # Throttles sign-in after repeated failures (web login and admin).
     "axes",
@@ -310,6 +312,10 @@ PERIODIC_TASKS = {
     "valuecrm.approvals.tasks.remind_overdue_task":
         int(os.environ.get("APPROVAL_REMIND_INTERVAL_SECONDS", "900")),
     "valuecrm.dataio.tasks.sweep_uploads_task": 3600,
+    "valuecrm.segments.tasks.apply_tag_rules_task":
+        int(os.environ.get("TAG_RULES_INTERVAL_SECONDS", "3600")),
+    "valuecrm.campaigns.tasks.send_due_campaigns_task":
+        int(os.environ.get("CAMPAIGN_SEND_INTERVAL_SECONDS", "300")),
 }
 # Files uploaded to the import wizard and never imported are deleted after this many hours
 # (dataio/uploads.py; `valuecrm clean_uploads` does it from cron).
@@ -325,6 +331,16 @@ USAGE_RETENTION_DAYS = int(os.environ.get("USAGE_RETENTION_DAYS", "760"))
 # The value report turns hours saved into money at this cost per working hour (CNY);
 # other knobs and their defaults: valuecrm/value/config.py.
 VALUE_COST_PER_HOUR = os.environ.get("VALUE_COST_PER_HOUR", "150")
+
+# Campaigns: where links in messages and referral posters point (the public address of this
+# installation), and the sending gateway per channel (campaigns/gateways.py; default: files
+# under VALUECRM_HOME/outbox).
+PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+CAMPAIGN_GATEWAYS = {
+    channel: os.environ.get(f"CAMPAIGN_GATEWAY_{channel.upper()}",
+                            "valuecrm.campaigns.gateways.FileGateway")
+    for channel in ("email", "sms", "webhook")
+}
 
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 500

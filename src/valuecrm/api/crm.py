@@ -3,12 +3,14 @@
 from datetime import datetime
 from typing import Annotated
 
+from django.db.models import Q
 from ninja import Field, FilterLookup, FilterSchema, ModelSchema, Router, Schema
 
 from valuecrm.api.crud import Resource, WriteSchema, register
 from valuecrm.crm import actions
 from valuecrm.crm.models import Activity, Channel, Contact, Customer, Lead, Tag
 from valuecrm.org.scope import can_see_costs
+from valuecrm.segments.queries import segment_q
 
 router = Router(tags=["crm"])
 CONTACT_SEARCH = ["name__icontains", "phone__contains", "email__icontains"]
@@ -139,6 +141,10 @@ class CustomerFilter(FilterSchema):
     lifecycle_stage: Customer.Lifecycle | None = None
     owner: Annotated[int | None, FilterLookup("owner_id")] = None
     tag: Annotated[int | None, FilterLookup("tags")] = None
+    segment: int | None = None
+
+    def filter_segment(self, value):
+        return segment_q(value) if value is not None else Q()
 
 
 register(router, Resource(
@@ -175,6 +181,10 @@ class ContactPatch(WriteSchema, ModelSchema):
 class ContactFilter(FilterSchema):
     q: Annotated[str | None, FilterLookup(CONTACT_SEARCH)] = None
     customer: Annotated[int | None, FilterLookup("customer_id")] = None
+    segment: int | None = None
+
+    def filter_segment(self, value):
+        return segment_q(value, "customer") if value is not None else Q()
 
 
 register(router, Resource(

@@ -5,6 +5,7 @@ from ninja import NinjaAPI
 from valuecrm.api import (
     approvals,
     assignment,
+    campaigns,
     capture,
     crm,
     dataio,
@@ -21,6 +22,7 @@ from valuecrm.api import (
     sales,
     scoring,
     search,
+    segments,
     usage,
     value,
     webhooks,
@@ -43,5 +45,6 @@ errors.install(api)
 # One router per domain module, in the order the OpenAPI document lists them.
 for module in (org, crm, sales, pool, assignment, capture, dedup, search, scoring, focus,
                notifications, dataio, metrics, webhooks, process, delivery, quality, usage,
-               approvals, value):
+               approvals, value, segments, campaigns):
     api.add_router("", module.router)
+api.add_router("", campaigns.public_router)

@@ -50,6 +50,15 @@ MODEL_PATHS: dict[str, dict[str, str]] = {
                                   "contract_type": "contract__type"},
     "approvals.ApprovalStep": {"owner": "request__owner",
                                "approval_subject": "request__subject"},
+    # Campaign results: the "owner" is the owner of the contact's customer (scope and team).
+    "campaigns.Send": {"owner": "customer__owner", "campaign": "campaign",
+                       "campaign_variant": "variant", "region": "customer__region",
+                       "customer_size": "customer__size_tier"},
+    "campaigns.OptOut": {"owner": "contact__customer__owner"},
+    "campaigns.Submission": {"owner": "participant__contact__customer__owner",
+                             "campaign": "participant__campaign"},
+    "campaigns.Referral": {"owner": "participant__contact__customer__owner",
+                           "campaign": "participant__campaign"},
 }
 # Derived from the product of a row: its list price's band and its popularity tier.
 PRODUCT_DIMENSIONS = ("product_price_band", "product_popularity")

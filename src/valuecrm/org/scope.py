@@ -85,6 +85,26 @@ class ReferenceQuerySet(models.QuerySet):
     get_visible = ScopedQuerySet.get_visible
 
 
+class MarketingQuerySet(ReferenceQuerySet):
+    """Shared marketing definitions (segments, tag rules): everyone signed in reads them
+    (a segment's count is always taken within the reader's own scope); managers,
+    department heads and administrators change them, since they run campaigns."""
+
+    def editable_by(self, user):
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_read_only or not (user.sees_everything or user.manages_subtree):
+            return self.none()
+        return self
+
+
+def can_run_campaigns(user) -> bool:
+    """Campaigns are run by managers, department heads and administrators; each reaches
+    only the customers in its owner's scope."""
+    return bool(user is not None and user.is_authenticated and user.is_active
+                and not user.is_read_only and (user.sees_everything or user.manages_subtree))
+
+
 class AdminDataQuerySet(ReferenceQuerySet):
     """Company configuration that reveals data from everywhere (webhook subscriptions):
     only analysts (read) and administrators see it."""

@@ -11,11 +11,25 @@ from django.utils.translation import pgettext_lazy
 from valuecrm.crm.models import Activity, Channel, Contact, Customer, Lead
 from valuecrm.delivery.models import Order, OrderStage, PurchaseOrder, Supplier
 from valuecrm.sales.models import Contract, Opportunity, Stage
+from valuecrm.segments.models import Segment
+from valuecrm.segments.queries import segment_q
 from valuecrm.web.listing import ALL, Column, ListPage, ScopedFilterSet, owners, render_list
 
 
 def _channels(request):
     return Channel.objects.visible_to(request.user if request else None)
+
+
+def _segments(request):
+    return Segment.objects.visible_to(request.user if request else None)
+
+
+def _segment_filter(customer_path):
+    """Members of a saved segment (the list's own scope still applies)."""
+    return django_filters.ModelChoiceFilter(
+        label=_("Segment"), empty_label=ALL, queryset=_segments,
+        method=lambda qs, name, value: qs.filter(segment_q(value.pk, customer_path))
+        if value else qs)
 
 
 def _stages(request):
@@ -41,6 +55,7 @@ class CustomerFilter(ScopedFilterSet):
         label=_("Lifecycle stage"), empty_label=ALL, choices=Customer.Lifecycle.choices)
     size_tier = django_filters.ChoiceFilter(
         label=_("Size tier"), empty_label=ALL, choices=Customer.SizeTier.choices)
+    segment = _segment_filter("pk")
 
     class Meta:
         model = Customer
@@ -52,6 +67,7 @@ class ContactFilter(ScopedFilterSet):
                       "customer__name__icontains")
     owner = django_filters.ModelChoiceFilter(
         label=_("Owner"), empty_label=ALL, field_name="customer__owner", queryset=owners)
+    segment = _segment_filter("customer")
 
     class Meta:
         model = Contact

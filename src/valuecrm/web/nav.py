@@ -12,6 +12,8 @@ from valuecrm.org.models import Role
 
 LEADERS = frozenset({Role.MANAGER, Role.DEPARTMENT_HEAD, Role.ANALYST, Role.ADMIN})
 DECIDERS = frozenset({Role.REP, Role.MANAGER, Role.DEPARTMENT_HEAD, Role.ADMIN})
+# Who runs campaigns (org.scope.can_run_campaigns).
+CAMPAIGNERS = frozenset({Role.MANAGER, Role.DEPARTMENT_HEAD, Role.ADMIN})
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,9 @@ NAV = [
     NavItem("web:activity_list", _("Activities"), "/activities/"),
     NavItem("web:pool_list", _("Public pool"), "/pool/"),
     NavItem("web:metrics_explorer", _("Analysis"), "/metrics/", also=("/channels/",)),
+    NavItem("web:segment_list", _("Segments"), "/segments/"),
+    NavItem("web:campaign_list", _("Campaigns"), "/campaigns/", roles=CAMPAIGNERS,
+            also=("/referrals/",)),
     NavItem("web:process_view", _("Process"), "/process/", roles=LEADERS),
     NavItem("web:quality_page", _("Data quality"), "/quality/", roles=LEADERS),
     NavItem("web:usage_page", _("Usage"), "/usage/", roles=LEADERS),

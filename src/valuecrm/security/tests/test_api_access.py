@@ -125,6 +125,45 @@ def _other_notification(org, recs, owner):
                                        title="for rep_b").pk
 
 
+def _segment(org, recs, owner):
+    from valuecrm.segments.models import Segment
+
+    return (Segment.objects.first() or Segment.objects.create(
+        name="母婴", owner=org.admin, definition={"field": "industry", "value": "母婴"})).pk
+
+
+def _campaign_of(rep):
+    from valuecrm.campaigns.models import Campaign, Variant
+    from valuecrm.segments.models import Segment
+
+    segment = Segment.objects.get(pk=_segment(None, None, None)) if Segment.objects.exists() \
+        else Segment.objects.create(name="全部", owner=rep, definition={"inactive_days": 0})
+    campaign = Campaign.objects.create(name=f"{rep.username}'s", segment=segment, owner=rep)
+    Variant.objects.create(campaign=campaign, name="A", message="hi")
+    return campaign
+
+
+def _other_campaign(org, recs, owner):
+    return _campaign_of(org.rep_b).pk
+
+
+def _other_send(org, recs, owner):
+    from valuecrm.campaigns.models import Send
+
+    contact = recs["rep_b"].contact
+    return Send.objects.create(campaign=_campaign_of(org.rep_b), contact=contact,
+                               customer=contact.customer, status="sent").pk
+
+
+def _other_submission(org, recs, owner):
+    from valuecrm.campaigns.models import Participant, Submission
+
+    participant = Participant.objects.create(campaign=_campaign_of(org.rep_b),
+                                             contact=recs["rep_b"].contact)
+    return Submission.objects.create(participant=participant, image="x.jpg",
+                                     status="manual", reason="no_code").pk
+
+
 def _customer_body(org, recs, owner):
     return {"customer": recs[owner].customer.pk, "name": "越权联系人"}
 
@@ -301,6 +340,36 @@ ROUTES: dict[str, Rule] = {
         "user": getattr(o, owner).pk}),
     "GET /metric-targets/{key}/report": Rule(COLLECTION, path={"key": "contract_amount"},
                                              params={"period": str(TODAY.year)}),
+    # segments and tag rules: shared definitions everyone reads, counted within the
+    # reader's scope; managers, department heads and administrators write them.
+    "GET /segments": Rule(COLLECTION),
+    "POST /segments": Rule(SELF),
+    "POST /segments/preview": Rule(SELF),
+    "GET /segments/{pk}": Rule(REFERENCE, _segment),
+    "PATCH /segments/{pk}": Rule(SELF_ITEM, _segment),
+    "GET /tag-rules": Rule(REFERENCE),
+    "POST /tag-rules": Rule(SELF),
+    "GET /tag-changes": Rule(COLLECTION),
+    # The customer is looked up before the tag: out of scope answers 404 whatever the tag.
+    "POST /customers/{pk}/tags": Rule(RECORD, "customer", body=lambda o, r, owner: {
+        "tag": 999999}),
+    # campaigns: scoped by their owner (a manager's campaign reaches their subtree only)
+    "GET /campaigns": Rule(COLLECTION),
+    "POST /campaigns": Rule(SELF),
+    "GET /campaigns/{pk}": Rule(SELF_ITEM, _other_campaign),
+    "POST /campaigns/{pk}/schedule": Rule(SELF_ITEM, _other_campaign),
+    "POST /campaigns/{pk}/cancel": Rule(SELF_ITEM, _other_campaign),
+    "GET /campaigns/{pk}/results": Rule(SELF_ITEM, _other_campaign),
+    "POST /contacts/{pk}/opt-out": _rec("contact"),
+    "POST /campaign-messages/{pk}/response": Rule(SELF_ITEM, _other_send),
+    "GET /referral-submissions": Rule(COLLECTION),
+    "POST /referral-submissions/{pk}/accept": Rule(SELF_ITEM, _other_submission),
+    "POST /referral-submissions/{pk}/reject": Rule(SELF_ITEM, _other_submission),
+    # referral participants: their private upload address; anyone: a participant's link
+    "GET /public/referrals/uploads/{key}/poster.png": Rule(PUBLIC, path={"key": "no-such"}),
+    "POST /public/referrals/uploads/{key}/screenshots": Rule(PUBLIC, path={"key": "no-such"}),
+    "GET /public/referrals/{token}": Rule(PUBLIC, path={"token": "1.2:forged"}),
+    "POST /public/referrals/{token}": Rule(PUBLIC, path={"token": "1.2:forged"}),
     # webhooks
     "GET /webhooks": Rule(ADMIN_DATA),
     "POST /webhooks": Rule(ADMIN_DATA, body=lambda o, r, owner: {

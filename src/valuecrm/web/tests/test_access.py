@@ -87,13 +87,18 @@ PAGES = {
     "process_view": None, "quality_page": None, "usage_page": None,
     "initiative_list": None, "requirement_list": None,
     "initiative_detail": lambda r: {"pk": initiative_of(r).pk},
+    "segment_list": None, "segment_preview": None, "campaign_list": None,
+    "campaign_detail": lambda r: {"pk": 999999}, "review_queue": None,
+    "submission_image": lambda r: {"pk": 999999},
+    "submission_decide": lambda r: {"pk": 999999},
 }
 # Pages whose arguments are not one of a rep's records (their scope is tested with the
-# page's own tests: test_pool, test_dataio, test_notifications, test_saved_views).
+# page's own tests: test_pool, test_dataio, test_notifications, test_saved_views,
+# web/tests/test_scrm).
 NOT_RECORD_ARGS = {"token_revoke", "saved_view_create", "saved_view_delete", "pool_claim",
                    "duplicate_check", "notification_read", "import_map", "import_result",
                    "import_errors", "export", "list_columns", "approval_detail", "import_progress",
-                   "approval_decide"}
+                   "approval_decide", "campaign_detail", "submission_image", "submission_decide"}
 # Pages about one record: another rep opening them must get 404.
 RECORD_PAGES = {name for name, args in PAGES.items()
                 if args is not None and name not in NOT_RECORD_ARGS}
