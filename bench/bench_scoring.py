@@ -49,7 +49,8 @@ def _load(leads: int) -> None:
                 stage_entered_at, amount, currency, lost_reason, customer_id, owner_id,
                 stage_id, closed_at)
             SELECT %(now)s, %(now)s, 1, 'o' || id, %(now)s, 1000 + id %% 9000, 'CNY', 'x', id,
-                   %(rep)s, CASE WHEN (id / 10) %% 10 < 5 THEN %(won)s WHEN (id / 10) %% 10 < 7 THEN %(lost)s
+                   %(rep)s, CASE WHEN (id / 10) %% 10 < 5 THEN %(won)s
+                                 WHEN (id / 10) %% 10 < 7 THEN %(lost)s
                    ELSE %(open)s END, %(now)s
             FROM crm_customer""",
             {"now": now, "rep": rep.pk, "won": stages["won"], "lost": stages["lost"],

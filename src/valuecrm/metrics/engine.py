@@ -36,10 +36,12 @@ from valuecrm.metrics.catalog import (
     SimpleMetric,
 )
 from valuecrm.metrics.fields import compile_field, compile_filter, field_type
-from valuecrm.metrics.periods import Span, trunc
+from valuecrm.metrics.periods import GRAINS, Span, trunc
 from valuecrm.metrics.sql import Percentile
 
 Series = dict[tuple[date, tuple], Decimal | None]
+EXACT_NUMBERS = {"IntegerField", "PositiveIntegerField", "PositiveSmallIntegerField",
+                 "SmallIntegerField", "BigIntegerField", "DecimalField"}
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,8 @@ class Engine:
     def series(self, metric, ctx: Ctx) -> Series:
         """Values by (period, dimension values) for the periods of ctx.span."""
         cache_key = (metric.key, repr(metric), ctx)
+        if cache_key not in self._cache and (summed := self._summed(metric, ctx)) is not None:
+            self._cache[cache_key] = summed
         if cache_key not in self._cache:
             handler = {
                 "simple": self._simple, "conversion": self._conversion, "ratio": self._ratio,
@@ -68,6 +72,25 @@ class Engine:
             }[metric.kind]
             self._cache[cache_key] = handler(metric, ctx)
         return self._cache[cache_key]
+
+    def _summed(self, metric, ctx: Ctx) -> Series | None:
+        """The span's total of a count or an integer/decimal sum as the sum of its periods
+        when they were already computed for the same span (a report asks for both): the
+        same number to the unit, without scanning the rows again. None: not available."""
+        if ctx.span.grain is not None or not _exactly_summable(metric):
+            return None
+        for grain in GRAINS:
+            per_period = Ctx(ctx.user, Span(ctx.span.start, ctx.span.end, grain), ctx.by,
+                             ctx.filters)
+            series = self._cache.get((metric.key, repr(metric), per_period))
+            if series is None:
+                continue
+            totals: Series = {} if ctx.by else {(ctx.span.start, ()): Decimal(0)}
+            for (_period, dims), value in series.items():
+                key = (ctx.span.start, dims)
+                totals[key] = totals.get(key, Decimal(0)) + value
+            return totals
+        return None
 
     def zero_fills(self, metric) -> bool:
         """Whether a period without rows means 0 (counts, sums, their running totals)."""
@@ -166,6 +189,18 @@ class Engine:
             result[(period, dims)] = sum(
                 (values.get((q, dims)) or Decimal(0) for q in window), Decimal(0))
         return result
+
+
+def _exactly_summable(metric) -> bool:
+    """Counts, and sums of an integer or decimal column: adding their per-period values
+    gives exactly the span's value (floating-point sums could differ in the last digits)."""
+    if not isinstance(metric, SimpleMetric) or metric.agg not in ("count", "sum"):
+        return False
+    if metric.agg == "count":
+        return True
+    model = dimensions.get_model(metric.model)
+    return isinstance(compile_field(metric.field, model), F) and field_type(
+        model, metric.field) in EXACT_NUMBERS
 
 
 def aggregate(metric: SimpleMetric):
