@@ -6,12 +6,15 @@ from typing import Annotated
 from ninja import Field, FilterLookup, FilterSchema, ModelSchema, Router, Schema
 
 from valuecrm.api.crud import Resource, WriteSchema, register
+from valuecrm.core.search import matches
 from valuecrm.crm import actions
 from valuecrm.crm.models import Activity, Channel, Contact, Customer, Lead, Tag
 from valuecrm.org.scope import can_see_costs
 
 router = Router(tags=["crm"])
 CONTACT_SEARCH = ["name__icontains", "phone__contains", "email__icontains"]
+SEARCH_HELP = ("Name, company, phone or email, as the global search matches them (also "
+               "pinyin and initials)")
 
 LEAD_FIELDS = [
     "name", "company_name", "phone", "email", "region", "industry", "channel", "status",
@@ -52,8 +55,7 @@ class LeadPatch(WriteSchema, ModelSchema):
 
 
 class LeadFilter(FilterSchema):
-    q: Annotated[str | None, FilterLookup(["name__icontains", "company_name__icontains",
-                                   "phone__contains", "email__icontains"])] = None
+    q: str | None = Field(None, description=SEARCH_HELP)
     status: Lead.Status | None = None
     channel: Annotated[int | None, FilterLookup("channel_id")] = None
     owner: Annotated[int | None, FilterLookup("owner_id")] = None
@@ -62,6 +64,9 @@ class LeadFilter(FilterSchema):
     tag: Annotated[int | None, FilterLookup("tags")] = None
     created_after: Annotated[datetime | None, FilterLookup("created_at__gte")] = None
     created_before: Annotated[datetime | None, FilterLookup("created_at__lt")] = None
+
+    def filter_q(self, value):
+        return matches(value)
 
 
 def _create_lead(actor, data, extras):
@@ -132,13 +137,16 @@ class CustomerPatch(WriteSchema, ModelSchema):
 
 
 class CustomerFilter(FilterSchema):
-    q: Annotated[str | None, FilterLookup(CONTACT_SEARCH)] = None
+    q: str | None = Field(None, description=SEARCH_HELP)
     industry: str | None = None
     region: str | None = None
     size_tier: Customer.SizeTier | None = None
     lifecycle_stage: Customer.Lifecycle | None = None
     owner: Annotated[int | None, FilterLookup("owner_id")] = None
     tag: Annotated[int | None, FilterLookup("tags")] = None
+
+    def filter_q(self, value):
+        return matches(value)
 
 
 register(router, Resource(

@@ -106,6 +106,12 @@ def build_demo(*, seed: int, scale: str, anchor: date, reset: bool = False,
         delivery = open_sink(SCALES[scale].batch)
         DeliveryGenerator(seed=seed, timeline=timeline, sink=delivery).run()
         counts = dict(sorted({**counts, **delivery.finish()}.items()))
+        if connection.vendor == "postgresql":
+            # Planner statistics of the tables just loaded (visible to this transaction
+            # only, so autovacuum cannot take them): without them the updates below are
+            # planned as if the tables were empty.
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         record_last_activity()
         # The pools' rules have been running all along in the story: sweep once at the
         # anchor so nobody still holds a customer whose deadline passed long ago.
