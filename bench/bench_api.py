@@ -52,9 +52,12 @@ end
 
 def scenarios(user) -> dict[str, list[str]]:
     """Request paths per scenario, drawn from the data the user can see."""
+    from valuecrm.api.pagination import encode_cursor, sort_keys
     from valuecrm.crm.models import Lead
 
     visible = Lead.objects.visible_to(user)
+    # The row before page 401: what `next` of page 400 names.
+    cursor = encode_cursor(visible[9999], sort_keys(visible))
     sample = list(visible.order_by("-id").values("name", "company_name", "phone", "owner_id",
                                                  "channel_id")[:2000:100])
     base = "/api/v1/leads?limit=25"
@@ -64,7 +67,8 @@ def scenarios(user) -> dict[str, list[str]]:
         "leads by owner": [f"{base}&owner={r['owner_id']}" for r in sample[:10]],
         "leads by channel, sorted by name": [f"{base}&channel={r['channel_id']}&ordering=name"
                                              for r in sample[:10]],
-        "leads, page 400 (offset 10,000)": [f"{base}&offset=10000"],
+        "leads, page 401 (offset 10,000)": [f"{base}&offset=10000"],
+        "leads, page 401 (after=next)": [f"{base}&after={quote(cursor)}"],
         "leads, search box (q)": [f"{base}&q={quote(r['company_name'][2:5])}" for r in sample],
         "search, company fragment": [f"/api/v1/search?q={quote(r['company_name'][2:5])}"
                                      for r in sample],

@@ -29,7 +29,7 @@ from valuecrm.core.errors import ValidationError
 MAX_OFFSET = 2**31 - 1
 
 
-def _keys(queryset) -> list[str]:
+def sort_keys(queryset) -> list[str]:
     """The queryset's sort keys ("-created_at"), ending with the primary key."""
     keys = list(queryset.query.order_by or queryset.model._meta.ordering)
     keys = ["-pk" if k == "-id" else "pk" if k == "id" else k for k in keys]
@@ -63,7 +63,7 @@ def after_filter(queryset, cursor: str) -> Q:
     """Rows after the cursor's row in the queryset's order: for keys k1..kn, those
     greater (or smaller, descending) in k1, or equal in k1 and after it in k2, and so on;
     plus a plain bound on k1 so the database starts its index scan there."""
-    keys = _keys(queryset)
+    keys = sort_keys(queryset)
     try:
         raw = json.loads(base64.urlsafe_b64decode(cursor.encode()))
         if not isinstance(raw, list) or len(raw) != len(keys):
@@ -108,4 +108,4 @@ class LimitOffset(LimitOffsetPagination):
             page = list(queryset[pagination.offset:pagination.offset + limit])
         more = len(page) == limit and (pagination.after or pagination.offset + limit < count)
         return {"items": page, "count": count,
-                "next": encode_cursor(page[-1], _keys(queryset)) if more else None}
+                "next": encode_cursor(page[-1], sort_keys(queryset)) if more else None}
