@@ -85,11 +85,7 @@ class Engine:
             series = self._cache.get((metric.key, repr(metric), per_period))
             if series is None:
                 continue
-            totals: Series = {} if ctx.by else {(ctx.span.start, ()): Decimal(0)}
-            for (_period, dims), value in series.items():
-                key = (ctx.span.start, dims)
-                totals[key] = totals.get(key, Decimal(0)) + value
-            return totals
+            return _total(series, ctx)
         return None
 
     def zero_fills(self, metric) -> bool:
@@ -141,6 +137,14 @@ class Engine:
                 num.model, num.time_field) != (den.model, den.time_field):
             return None
         key = ("fused", repr(num), repr(den), ctx)
+        if key not in self._cache and all(_exactly_summable(m) for m in parts):
+            for grain in GRAINS if ctx.span.grain is None else ():
+                per_period = self._cache.get(("fused", repr(num), repr(den), Ctx(
+                    ctx.user, Span(ctx.span.start, ctx.span.end, grain), ctx.by,
+                    ctx.filters)))
+                if per_period is not None:
+                    self._cache[key] = tuple(_total(series, ctx) for series in per_period)
+                    break
         if key not in self._cache:
             filters = [compile_filter(m.filter, m.exclude) for m in parts]
             # An empty Q() would vanish from an OR: either part unfiltered means all rows.
@@ -214,6 +218,15 @@ class Engine:
             result[(period, dims)] = sum(
                 (values.get((q, dims)) or Decimal(0) for q in window), Decimal(0))
         return result
+
+
+def _total(series: Series, ctx: Ctx) -> Series:
+    """Per-period values of a count or exact sum added up per group over the span."""
+    totals: Series = {} if ctx.by else {(ctx.span.start, ()): Decimal(0)}
+    for (_period, dims), value in series.items():
+        key = (ctx.span.start, dims)
+        totals[key] = totals.get(key, Decimal(0)) + value
+    return totals
 
 
 def _exactly_summable(metric) -> bool:
