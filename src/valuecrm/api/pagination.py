@@ -19,7 +19,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from ninja.pagination import LimitOffsetPagination
@@ -30,11 +30,21 @@ MAX_OFFSET = 2**31 - 1
 
 
 def sort_keys(queryset) -> list[str]:
-    """The queryset's sort keys ("-created_at"), ending with the primary key."""
+    """The queryset's sort keys ("-created_at"), ending with the primary key; empty when
+    it is not sorted by plain fields of its model (expressions, annotations, relations),
+    where only offsets apply."""
     keys = list(queryset.query.order_by or queryset.model._meta.ordering)
+    if not all(isinstance(k, str) for k in keys):
+        return []
     keys = ["-pk" if k == "-id" else "pk" if k == "id" else k for k in keys]
     if not any(k.lstrip("-") == "pk" for k in keys):
         keys.append("pk")
+    for key in keys:
+        if key.lstrip("-") != "pk":
+            try:
+                queryset.model._meta.get_field(key.lstrip("-"))
+            except FieldDoesNotExist:
+                return []
     return keys
 
 
@@ -50,7 +60,7 @@ class _Encoder(json.JSONEncoder):
 
 
 def encode_cursor(obj, keys: list[str]) -> str | None:
-    if any("__" in k for k in keys):
+    if not keys:
         return None
     values = [_value(obj, k) for k in keys]
     if any(v is None for v in values):
@@ -66,7 +76,7 @@ def after_filter(queryset, cursor: str) -> Q:
     keys = sort_keys(queryset)
     try:
         raw = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-        if not isinstance(raw, list) or len(raw) != len(keys):
+        if not keys or not isinstance(raw, list) or len(raw) != len(keys):
             raise ValueError
         model = queryset.model
         values = [model._meta.pk.to_python(v) if k.lstrip("-") == "pk" else
@@ -102,6 +112,11 @@ class LimitOffset(LimitOffsetPagination):
     def paginate_queryset(self, queryset, pagination, request, **params):
         limit = min(pagination.limit, self.max_limit)
         count = self._items_count(queryset)
+        if not isinstance(queryset, QuerySet):  # a list built in Python (the recycle bin)
+            if pagination.after:
+                raise ValidationError({"after": [_("This list pages by offset only.")]})
+            return {"items": queryset[pagination.offset:pagination.offset + limit],
+                    "count": count, "next": None}
         if pagination.after:
             page = list(queryset.filter(after_filter(queryset, pagination.after))[:limit])
         else:

@@ -44,3 +44,9 @@ def test_the_last_page_has_no_next_and_a_forged_cursor_is_refused(org, channel, 
     response = client.get("leads", after="bm90LWEtY3Vyc29y")
     assert response.status_code == 422
     assert "after" in response.json()["errors"]
+
+
+def test_a_list_built_in_python_pages_by_offset_only(org, api):
+    client = api(org.admin)
+    assert client.get("recycle-bin").json()["next"] is None
+    assert client.get("recycle-bin", after="x").status_code == 422
