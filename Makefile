@@ -49,5 +49,10 @@ serve: venv
 	$(BIN)/valuecrm migrate --no-input
 	$(BIN)/valuecrm runserver 127.0.0.1:8000
 
+# Every benchmark in bench/ at its quick size (valuecrm bench lists them); not part of
+# `make test`. Full-size runs and their results: docs/benchmarks.md.
+bench: venv
+	$(BIN)/valuecrm bench --all
+
 clean:
 	rm -rf $(VENV) var

@@ -6,11 +6,20 @@
 Prints, per metric, the best of 3 runs of the engine (total over two years, as an
 administrator) and of the hand query from the tests, and their ratio; then one metric by
 month x team over the two years. Keep --rows small on shared machines.
+
+    DATABASE_URL=postgres://…/vcrm_large .venv/bin/python bench/bench_metrics.py --existing
+
+runs on a demo build anchored at 2026-01-01 (history 2024-01-02..2025-12-31) instead: per
+metric the total and the month x team breakdown through the engine (`metric_values`, as
+the API answers it: series and totals), against the hand query and, for metrics over one
+table, the same hand query grouped by month x team (date_trunc in the configured time
+zone, joined to the owner's unit).
 """
 
 import argparse
 import os
 import random
+import re
 import sys
 import tempfile
 import time
@@ -87,13 +96,92 @@ def generate(rows: int):
                  duration_seconds=rng.randrange(30, 900)) for _ in range(rows * 2))
 
 
+TIME_COLUMN = re.compile(r"(\w+\.\w+) (?:>= %\(t0\)s|BETWEEN %\(d0\)s)")
+
+
+def grouped_hand_sql(key: str) -> str | None:
+    """The hand query of `key` by month x team, when it is one SELECT over rows with an
+    owner (not the usage and approval tables, nor medians, ratios of subqueries)."""
+    from django.conf import settings
+
+    from valuecrm.metrics.tests import test_against_sql as hand
+
+    sql = hand.SQL.get(key) or hand.PG_ONLY.get(key)
+    if sql is None or sql.count("SELECT") != 1 or key.startswith(("usage_", "approval_")):
+        return None
+    when = TIME_COLUMN.search(sql)
+    if when is None:
+        return None
+    owner = "c.owner_id" if "sales_contract c" in sql else when.group(1).split(".")[0] + ".owner_id"
+    column = when.group(1)
+    month = (f"date_trunc('month', {column})" if "date" in column else
+             f"date_trunc('month', {column} AT TIME ZONE '{settings.TIME_ZONE}')")
+    head, where = sql.split(" WHERE ", 1)
+    select, source = head.split(" FROM ", 1)
+    return (f"{select}, {month}, gu.unit_id FROM {source} JOIN org_user gu ON gu.id = "
+            f"{owner} WHERE {where} GROUP BY 2, 3")
+
+
+def run_hand(sql: str):
+    """Run a grouped hand query with the tests' parameters (the server computes and sends
+    every group; wrapping it in a count would let PostgreSQL drop the unused aggregates)."""
+    from valuecrm.metrics.tests import test_against_sql as hand
+
+    hand.SQL["_grouped"] = sql
+    try:
+        return hand.hand_sql("_grouped")
+    finally:
+        hand.SQL.pop("_grouped")
+
+
+def existing(runs: int, only: str | None):
+    from django.db import connection
+
+    from valuecrm.crm.models import Activity, Lead
+    from valuecrm.metrics.catalog import get_catalog
+    from valuecrm.metrics.queries import metric_values
+    from valuecrm.metrics.tests import test_against_sql as hand
+    from valuecrm.org.models import User
+
+    hand.START, hand.END = date(2024, 1, 1), date(2025, 12, 31)
+    admin = User.objects.get(username="admin")
+    print(f"{connection.vendor}, {Lead.objects.count():,} leads, {Activity.objects.count():,} "
+          f"activities, 2024-01-01..2025-12-31, best of {runs}")
+    print(f"{'metric':30} {'total: engine':>13} {'SQL':>7} {'ratio':>5} | "
+          f"{'month x team: engine':>20} {'SQL':>7} {'ratio':>5}")
+    catalog = get_catalog()
+    for key in sorted(hand.SQL):
+        if catalog.metrics[key].hidden or (only and only not in key):
+            continue
+        engine = best(lambda key=key: metric_values(user=admin, key=key, start=hand.START,
+                                                    end=hand.END), runs)
+        sql = best(lambda key=key: hand.hand_sql(key), runs)
+        grouped = best(lambda key=key: metric_values(
+            user=admin, key=key, start=hand.START, end=hand.END, grain="month",
+            by=["team"]), runs)
+        grouped_sql = (grouped_hand_sql(key) if catalog.metrics[key].kind in
+                       ("simple", "ratio", "conversion") else None)
+        reference = (best(lambda q=grouped_sql: run_hand(q), runs) if grouped_sql
+                     else None)
+        tail = (f"{reference:7.3f} {grouped / reference:5.2f}" if reference else
+                f"{'-':>7} {'-':>5}")
+        print(f"{key:30} {engine:13.3f} {sql:7.3f} {engine / sql:5.2f} | "
+              f"{grouped:20.3f} {tail}", flush=True)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=20000)
+    parser.add_argument("--existing", action="store_true",
+                        help="use the demo build in DATABASE_URL instead of generating rows")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--only", help="metrics whose key contains this")
     args = parser.parse_args()
     import django
 
     django.setup()
+    if args.existing:
+        return existing(args.runs, args.only)
     from django.core.management import call_command
     from django.db import connection
 

@@ -7,6 +7,7 @@ from django.db.models import Q
 from ninja import Field, FilterLookup, FilterSchema, ModelSchema, Router, Schema
 
 from valuecrm.api.crud import Resource, WriteSchema, register
+from valuecrm.core.search import matches
 from valuecrm.crm import actions
 from valuecrm.crm.models import Activity, Channel, Contact, Customer, Lead, Tag
 from valuecrm.org.scope import can_see_costs
@@ -14,6 +15,8 @@ from valuecrm.segments.queries import segment_q
 
 router = Router(tags=["crm"])
 CONTACT_SEARCH = ["name__icontains", "phone__contains", "email__icontains"]
+SEARCH_HELP = ("Name, company, phone or email, as the global search matches them (also "
+               "pinyin and initials)")
 
 LEAD_FIELDS = [
     "name", "company_name", "phone", "email", "region", "industry", "channel", "status",
@@ -54,8 +57,7 @@ class LeadPatch(WriteSchema, ModelSchema):
 
 
 class LeadFilter(FilterSchema):
-    q: Annotated[str | None, FilterLookup(["name__icontains", "company_name__icontains",
-                                   "phone__contains", "email__icontains"])] = None
+    q: str | None = Field(None, description=SEARCH_HELP)
     status: Lead.Status | None = None
     channel: Annotated[int | None, FilterLookup("channel_id")] = None
     owner: Annotated[int | None, FilterLookup("owner_id")] = None
@@ -64,6 +66,9 @@ class LeadFilter(FilterSchema):
     tag: Annotated[int | None, FilterLookup("tags")] = None
     created_after: Annotated[datetime | None, FilterLookup("created_at__gte")] = None
     created_before: Annotated[datetime | None, FilterLookup("created_at__lt")] = None
+
+    def filter_q(self, value):
+        return matches(value)
 
 
 def _create_lead(actor, data, extras):
@@ -134,7 +139,7 @@ class CustomerPatch(WriteSchema, ModelSchema):
 
 
 class CustomerFilter(FilterSchema):
-    q: Annotated[str | None, FilterLookup(CONTACT_SEARCH)] = None
+    q: str | None = Field(None, description=SEARCH_HELP)
     industry: str | None = None
     region: str | None = None
     size_tier: Customer.SizeTier | None = None
@@ -145,6 +150,9 @@ class CustomerFilter(FilterSchema):
 
     def filter_segment(self, value):
         return segment_q(value) if value is not None else Q()
+
+    def filter_q(self, value):
+        return matches(value)
 
 
 register(router, Resource(

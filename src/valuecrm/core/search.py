@@ -102,6 +102,14 @@ def search_filter(folded: str) -> Q:
     return Q(search_text__contains=folded)
 
 
+def matches(query: str) -> Q:
+    """Records whose search text holds `query` (a list's search box): the same match as
+    the global search, served by the trigram index on `search_text` rather than a scan
+    of several columns; an empty query matches everything."""
+    folded = fold_query(query or "")
+    return search_filter(folded) if folded else Q()
+
+
 class SearchIndexed(models.Model):
     """A record findable by the global search. Subclasses say which fields feed it.
 

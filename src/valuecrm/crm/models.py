@@ -173,6 +173,11 @@ class Lead(ContactFieldsMixin, SearchIndexed, TimeStamped, Versioned, SoftDeleta
             models.Index(fields=["name", "id"], name="crm_lead_name_sort"),
             models.Index(fields=["company_name", "id"], name="crm_lead_company_sort"),
             models.Index(fields=["updated_at", "id"], name="crm_lead_updated_sort"),
+            # The list's count in a rep's or a team's scope, alone or with a status or
+            # channel filter, read from this index alone (an index-only scan): without it
+            # counting a team's 118,000 of 1,000,000 leads visits every row (300 ms).
+            models.Index(fields=["owner", "status", "channel"], name="crm_lead_alive_scope",
+                         condition=Q(deleted_at__isnull=True)),
         ]
         constraints = [
             models.CheckConstraint(

@@ -13,7 +13,7 @@ from datetime import date
 
 from django.core.management.color import no_style
 from django.db import connection, transaction
-from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models import F, Max, OuterRef, Q, Subquery
 from django.utils import timezone
 from faker import Faker
 
@@ -65,15 +65,20 @@ def wipe_database() -> None:
 
 def record_last_activity() -> None:
     """Customer.last_activity_at, which the pool's rules read, from the generated
-    activities: two set-based UPDATEs (on the customer, then through its deals)."""
-    direct = Activity.objects.filter(customer=OuterRef("pk")).order_by("-started_at")
-    Customer.all_objects.update(last_activity_at=Subquery(direct.values("started_at")[:1]))
-    via_deals = Activity.objects.filter(opportunity__customer=OuterRef("pk")).order_by(
-        "-started_at")
-    latest = Subquery(via_deals.values("started_at")[:1])
-    Customer.all_objects.annotate(deal_touch=latest).filter(
+    activities: two set-based UPDATEs (on the customer, then through its deals).
+
+    Max() per customer, not "newest first, LIMIT 1": with the latter PostgreSQL walks the
+    started_at index backwards for every customer, through all activities for customers
+    without any, which took longer than generating the data at medium scale."""
+    def latest(**link):
+        return Subquery(Activity.objects.filter(**link).order_by().values(*link)
+                        .annotate(latest=Max("started_at")).values("latest"))
+
+    Customer.all_objects.update(last_activity_at=latest(customer=OuterRef("pk")))
+    via_deals = latest(opportunity__customer=OuterRef("pk"))
+    Customer.all_objects.annotate(deal_touch=via_deals).filter(
         Q(last_activity_at__isnull=True) | Q(last_activity_at__lt=F("deal_touch"))
-    ).update(last_activity_at=latest)
+    ).update(last_activity_at=via_deals)
 
 
 def build_demo(*, seed: int, scale: str, anchor: date, reset: bool = False,
@@ -101,6 +106,12 @@ def build_demo(*, seed: int, scale: str, anchor: date, reset: bool = False,
         delivery = open_sink(SCALES[scale].batch)
         DeliveryGenerator(seed=seed, timeline=timeline, sink=delivery).run()
         counts = dict(sorted({**counts, **delivery.finish()}.items()))
+        if connection.vendor == "postgresql":
+            # Planner statistics of the tables just loaded (visible to this transaction
+            # only, so autovacuum cannot take them): without them the updates below are
+            # planned as if the tables were empty.
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         record_last_activity()
         # The pools' rules have been running all along in the story: sweep once at the
         # anchor so nobody still holds a customer whose deadline passed long ago.

@@ -36,10 +36,12 @@ from valuecrm.metrics.catalog import (
     SimpleMetric,
 )
 from valuecrm.metrics.fields import compile_field, compile_filter, field_type
-from valuecrm.metrics.periods import Span, trunc
+from valuecrm.metrics.periods import GRAINS, Span, trunc
 from valuecrm.metrics.sql import Percentile
 
 Series = dict[tuple[date, tuple], Decimal | None]
+EXACT_NUMBERS = {"IntegerField", "PositiveIntegerField", "PositiveSmallIntegerField",
+                 "SmallIntegerField", "BigIntegerField", "DecimalField"}
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,8 @@ class Engine:
     def series(self, metric, ctx: Ctx) -> Series:
         """Values by (period, dimension values) for the periods of ctx.span."""
         cache_key = (metric.key, repr(metric), ctx)
+        if cache_key not in self._cache and (summed := self._summed(metric, ctx)) is not None:
+            self._cache[cache_key] = summed
         if cache_key not in self._cache:
             handler = {
                 "simple": self._simple, "conversion": self._conversion, "ratio": self._ratio,
@@ -68,6 +72,21 @@ class Engine:
             }[metric.kind]
             self._cache[cache_key] = handler(metric, ctx)
         return self._cache[cache_key]
+
+    def _summed(self, metric, ctx: Ctx) -> Series | None:
+        """The span's total of a count or an integer/decimal sum as the sum of its periods
+        when they were already computed for the same span (a report asks for both): the
+        same number to the unit, without scanning the rows again. None: not available."""
+        if ctx.span.grain is not None or not _exactly_summable(metric):
+            return None
+        for grain in GRAINS:
+            per_period = Ctx(ctx.user, Span(ctx.span.start, ctx.span.end, grain), ctx.by,
+                             ctx.filters)
+            series = self._cache.get((metric.key, repr(metric), per_period))
+            if series is None:
+                continue
+            return _total(series, ctx)
+        return None
 
     def zero_fills(self, metric) -> bool:
         """Whether a period without rows means 0 (counts, sums, their running totals)."""
@@ -98,13 +117,46 @@ class Engine:
     def _ratio(self, metric: RatioMetric, ctx: Ctx) -> Series:
         num_metric, den_metric = (self.part_metric(metric, n)
                                   for n in ("numerator", "denominator"))
-        num, den = self.series(num_metric, ctx), self.series(den_metric, ctx)
+        fused = self._fused(num_metric, den_metric, ctx)
+        num, den = fused or (self.series(num_metric, ctx), self.series(den_metric, ctx))
         num_default = Decimal(0) if self.zero_fills(num_metric) else None
         result = {}
         for key in num.keys() | den.keys():
             top, bottom = num.get(key, num_default), den.get(key)
             result[key] = None if top is None or not bottom else top / bottom
         return result
+
+    def _fused(self, num: SimpleMetric, den: SimpleMetric, ctx: Ctx):
+        """Numerator and denominator series from ONE grouped query (each aggregate with
+        its own FILTER) when both count or sum rows of the same model by the same time
+        field, as a hand-written `SUM(CASE …) / COUNT(*)` does: one scan instead of two.
+        A group without numerator rows reads 0, one without denominator rows 0 (no
+        ratio), exactly as the separate series give. None: not applicable."""
+        parts = (num, den)
+        if not all(isinstance(m, SimpleMetric) and m.additive for m in parts) or (
+                num.model, num.time_field) != (den.model, den.time_field):
+            return None
+        key = ("fused", repr(num), repr(den), ctx)
+        if key not in self._cache and all(_exactly_summable(m) for m in parts):
+            for grain in GRAINS if ctx.span.grain is None else ():
+                per_period = self._cache.get(("fused", repr(num), repr(den), Ctx(
+                    ctx.user, Span(ctx.span.start, ctx.span.end, grain), ctx.by,
+                    ctx.filters)))
+                if per_period is not None:
+                    self._cache[key] = tuple(_total(series, ctx) for series in per_period)
+                    break
+        if key not in self._cache:
+            filters = [compile_filter(m.filter, m.exclude) for m in parts]
+            # An empty Q() would vanish from an OR: either part unfiltered means all rows.
+            rows_q = Q() if not all(filters) else filters[0] | filters[1]
+            qs = scoped_queryset(num.model, num.time_field, ctx, rows_q)
+            aggregates = {name: aggregate(m, filter=f or None) for name, m, f in
+                          zip(("num", "den"), parts, filters, strict=True)}
+            rows = _grouped(qs, num.model, num.time_field, ctx, aggregates)
+            self._cache[key] = tuple(
+                {k: _number(row[name]) if row[name] is not None else Decimal(0)
+                 for k, row in rows.items()} for name in ("num", "den"))
+        return self._cache[key]
 
     def part_metric(self, metric: RatioMetric, name: str):
         part = metric.part(name)
@@ -168,16 +220,39 @@ class Engine:
         return result
 
 
-def aggregate(metric: SimpleMetric):
+def _total(series: Series, ctx: Ctx) -> Series:
+    """Per-period values of a count or exact sum added up per group over the span."""
+    totals: Series = {} if ctx.by else {(ctx.span.start, ()): Decimal(0)}
+    for (_period, dims), value in series.items():
+        key = (ctx.span.start, dims)
+        totals[key] = totals.get(key, Decimal(0)) + value
+    return totals
+
+
+def _exactly_summable(metric) -> bool:
+    """Counts, and sums of an integer or decimal column: adding their per-period values
+    gives exactly the span's value (floating-point sums could differ in the last digits)."""
+    if not isinstance(metric, SimpleMetric) or metric.agg not in ("count", "sum"):
+        return False
+    if metric.agg == "count":
+        return True
+    model = dimensions.get_model(metric.model)
+    return isinstance(compile_field(metric.field, model), F) and field_type(
+        model, metric.field) in EXACT_NUMBERS
+
+
+def aggregate(metric: SimpleMetric, filter: Q | None = None):  # noqa: A002 - Django's name
     model = dimensions.get_model(metric.model)
     value = compile_field(metric.field, model) if metric.field else None
     if metric.agg == "count":
-        return Count("pk")
+        return Count("pk", filter=filter)
     if metric.agg == "count_distinct":
-        return Count(value, distinct=True)
+        return Count(value, distinct=True, filter=filter)
     if metric.agg in ("median", "percentile"):
+        if filter is not None:  # Percentile compiles its own SQL, without FILTER
+            raise ValueError("a percentile cannot take a filter here")
         return Percentile(value, 0.5 if metric.agg == "median" else metric.percentile)
-    return {"sum": Sum, "avg": Avg, "min": Min, "max": Max}[metric.agg](value)
+    return {"sum": Sum, "avg": Avg, "min": Min, "max": Max}[metric.agg](value, filter=filter)
 
 
 def converted_q(metric: ConversionMetric) -> Q:

@@ -37,8 +37,7 @@ def _stages(request):
 
 
 class LeadFilter(ScopedFilterSet):
-    search_lookups = ("name__icontains", "company_name__icontains", "phone__contains",
-                      "email__icontains")
+    search_indexed = True
     status = django_filters.ChoiceFilter(
         label=_("Status"), empty_label=ALL, choices=Lead.Status.choices)
     channel = django_filters.ModelChoiceFilter(
@@ -50,7 +49,7 @@ class LeadFilter(ScopedFilterSet):
 
 
 class CustomerFilter(ScopedFilterSet):
-    search_lookups = ("name__icontains", "phone__contains", "email__icontains")
+    search_indexed = True
     lifecycle_stage = django_filters.ChoiceFilter(
         label=_("Lifecycle stage"), empty_label=ALL, choices=Customer.Lifecycle.choices)
     size_tier = django_filters.ChoiceFilter(
