@@ -13,6 +13,7 @@ from ninja.pagination import paginate
 from ninja.throttling import AnonRateThrottle
 
 from valuecrm.api.pagination import LimitOffset
+from valuecrm.api.types import Instant
 from valuecrm.campaigns import actions, queries, referrals
 from valuecrm.campaigns.models import Campaign, Channel, Submission
 
@@ -69,7 +70,7 @@ class CampaignOut(Schema):
 
 
 class ScheduleIn(Schema):
-    at: datetime | None = None
+    at: Instant | None = None
 
 
 class OptOutIn(Schema):

@@ -1,12 +1,12 @@
 """API resources for leads, customers, contacts, activities, channels and tags."""
 
-from datetime import datetime
 from typing import Annotated
 
 from django.db.models import Q
 from ninja import Field, FilterLookup, FilterSchema, ModelSchema, Router, Schema
 
 from valuecrm.api.crud import Resource, WriteSchema, register
+from valuecrm.api.types import Instant
 from valuecrm.core.search import matches
 from valuecrm.crm import actions
 from valuecrm.crm.models import Activity, Channel, Contact, Customer, Lead, Tag
@@ -64,8 +64,8 @@ class LeadFilter(FilterSchema):
     region: str | None = None
     industry: str | None = None
     tag: Annotated[int | None, FilterLookup("tags")] = None
-    created_after: Annotated[datetime | None, FilterLookup("created_at__gte")] = None
-    created_before: Annotated[datetime | None, FilterLookup("created_at__lt")] = None
+    created_after: Annotated[Instant | None, FilterLookup("created_at__gte")] = None
+    created_before: Annotated[Instant | None, FilterLookup("created_at__lt")] = None
 
     def filter_q(self, value):
         return matches(value)
@@ -232,8 +232,8 @@ class ActivityFilter(FilterSchema):
     customer: Annotated[int | None, FilterLookup("customer_id")] = None
     opportunity: Annotated[int | None, FilterLookup("opportunity_id")] = None
     owner: Annotated[int | None, FilterLookup("owner_id")] = None
-    started_after: Annotated[datetime | None, FilterLookup("started_at__gte")] = None
-    started_before: Annotated[datetime | None, FilterLookup("started_at__lt")] = None
+    started_after: Annotated[Instant | None, FilterLookup("started_at__gte")] = None
+    started_before: Annotated[Instant | None, FilterLookup("started_at__lt")] = None
 
 
 register(router, Resource(

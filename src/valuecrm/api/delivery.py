@@ -1,13 +1,14 @@
 """API for order delivery: orders and their stage moves, changes, inspections and returns;
 suppliers and purchase orders; the delivery reports."""
 
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import Annotated, Literal
 
 from ninja import Field, FilterLookup, FilterSchema, ModelSchema, Query, Router, Schema, Status
 
 from valuecrm.api.crud import Resource, WriteSchema, register
+from valuecrm.api.types import Instant
 from valuecrm.delivery import actions, queries
 from valuecrm.delivery.models import (
     Inspection,
@@ -49,7 +50,7 @@ class OrderOut(ModelSchema):
 
 
 class OrderIn(WriteSchema, ModelSchema):
-    placed_at: datetime | None = None
+    placed_at: Instant | None = None
 
     class Meta:
         model = Order
@@ -90,7 +91,7 @@ register(router, Resource(
 
 class MoveIn(Schema):
     stage: int
-    at: datetime | None = None
+    at: Instant | None = None
     note: str = Field("", max_length=200)
     version: int | None = None
 
@@ -133,7 +134,7 @@ class InspectionIn(Schema):
     passed_quantity: Decimal = Field(..., ge=0, max_digits=12, decimal_places=2)
     failed_quantity: Decimal = Field(Decimal(0), ge=0, max_digits=12, decimal_places=2)
     defect_reason: str = Field("", max_length=200)
-    at: datetime | None = None
+    at: Instant | None = None
 
 
 class InspectionOut(ModelSchema):
@@ -161,7 +162,7 @@ def list_inspections(request, pk: int):
 class ReturnIn(Schema):
     quantity: Decimal = Field(..., gt=0, max_digits=12, decimal_places=2)
     reason: str = Field(..., min_length=1, max_length=200)
-    at: datetime | None = None
+    at: Instant | None = None
 
 
 class ReturnOut(ModelSchema):

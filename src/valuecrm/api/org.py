@@ -7,6 +7,7 @@ from ninja import ModelSchema, Router, Schema, Status
 from ninja.pagination import paginate
 
 from valuecrm.api.pagination import LimitOffset
+from valuecrm.api.types import Instant
 from valuecrm.core.errors import ValidationError
 from valuecrm.org import actions
 from valuecrm.org.models import ApiToken, User
@@ -47,7 +48,7 @@ class TokenOut(ModelSchema):
 
 class TokenIn(Schema):
     name: str = ""
-    expires_at: datetime | None = None
+    expires_at: Instant | None = None
     scope: ApiToken.Scope = ApiToken.Scope.WRITE
 
 
