@@ -1,8 +1,9 @@
 """Merging duplicate customers or leads into one survivor, losing nothing.
 
 Everything attached to a merged record (contacts, opportunities, contracts, activities,
-source-lead links; tags) moves to the survivor, each moved row with a history entry naming
-the merge. The survivor takes the field values the user chose (by default its own, with
+campaign messages, source-lead links; tags) moves to the survivor, each moved row with a
+history entry naming the merge; logs about the merged record (ownership, tag changes) stay
+with it. The survivor takes the field values the user chose (by default its own, with
 blanks filled from the merged records) and a history entry listing what was merged into
 it; each merged record is soft-deleted (recycle bin) with the reason "merged into … #id",
 its own values untouched. The whole merge is one transaction.
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
+from valuecrm.campaigns.models import Send
 from valuecrm.core import records
 from valuecrm.core.errors import Conflict, ValidationError
 from valuecrm.core.history import history_reason
@@ -59,9 +61,12 @@ CUSTOMER = MergeSpec(
     model=Customer,
     fields=("name", "industry", "size_tier", "region", "phone", "email", "lifecycle_stage",
             "channel", "owner"),
+    # Campaign messages follow their contact to the survivor, so frequency caps and
+    # conversions keep counting them.
     relations=((Contact, "customer"), (Opportunity, "customer"), (Contract, "customer"),
-               (Activity, "customer"), (Lead, "converted_customer")),
-    kept=("ownership_changes",),
+               (Activity, "customer"), (Lead, "converted_customer"),
+               (Send, "customer")),
+    kept=("ownership_changes", "tag_changes"),
     derived=_customer_derived,
 )
 LEAD = MergeSpec(
