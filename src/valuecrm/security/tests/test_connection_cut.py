@@ -62,9 +62,10 @@ def _reconnect() -> None:
 
 def test_an_import_whose_connection_is_killed_midway_writes_nothing_and_reruns(org):
     data, options = customers_csv(10), ImportOptions(file_name="big.csv", batch_size=3)
-    real = writes.bulk_create_with_history
-    # Batches 1 and 2 are written inside the import's transaction; the cut comes before 3.
-    with mock.patch.object(writes, "bulk_create_with_history", _cut_before_call(real, 3)):
+    real = writes.insert
+    # Batches 1 and 2 are written inside the import's transaction (by COPY on PostgreSQL);
+    # the cut comes before the third.
+    with mock.patch.object(writes, "insert", _cut_before_call(real, 3)):
         try:
             result = import_records(actor=org.admin, kind="customers",
                                     source=io.BytesIO(data), options=options)
