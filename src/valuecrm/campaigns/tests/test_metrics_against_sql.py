@@ -60,10 +60,13 @@ def sent(org, audience, make_campaign, settings, tmp_path):
     schedule_campaign(actor=org.manager_a, campaign_id=campaign.pk, when=now)
     send_due_campaigns(now=now)
     rows = list(Send.objects.filter(campaign=campaign).order_by("pk"))
-    for row in rows[:6]:
+    # The seed is random: pick converters from each group, not by position.
+    sent_rows = [r for r in rows if r.status == Send.Status.SENT]
+    holdout_rows = [r for r in rows if r.status == Send.Status.HOLDOUT]
+    for row in sent_rows[:3] + holdout_rows[:3]:
         create_opportunity(actor=org.rep_a, data={"name": "x", "amount": "1",
                                                   "customer_id": row.customer_id})
-    for row in [r for r in rows[6:] if r.status == Send.Status.SENT][:3]:
+    for row in sent_rows[3:6]:
         record_response(actor=org.rep_a, send_id=row.pk)
     measure_conversions(campaign=campaign)
     referral = make_campaign(name="老带新", kind="referral")
