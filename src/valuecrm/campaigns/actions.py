@@ -250,7 +250,7 @@ def measure_conversions(*, campaign: Campaign) -> int:
         (Send.Conversion.CONTRACT, contracts, Exists(contracts)),
         (Send.Conversion.OPPORTUNITY, opportunities, Exists(opportunities)),
         # Which rows converted: two EXISTS, each able to use its column's index, where one
-        # over "phone OR email" made SQLite scan every lead for every row (6 s for the
+        # over "phone OR email" made SQLite scan every lead for every row (13-20 s for the
         # demo's 1,300 rows against 5,000 leads). The OR form only dates the few matches.
         (Send.Conversion.LEAD, leads.filter(
             Q(phone=Subquery(contact.values("phone"))) & ~Q(phone="")
