@@ -2,9 +2,11 @@
 segments and campaigns apps' own actions, so the demo shows what their rules (scope,
 assignment, hold-out, opt-outs, frequency cap, conversions, screenshot review) make of it.
 
-Nothing here depends on the wall clock: every definition that a campaign or a tag rule uses
-is free of "within N days" (those are evaluated against today), the campaigns are sent at
-fixed moments before the anchor, and their assignment seeds derive from the demo's seed.
+What the data digest covers does not depend on the wall clock: every definition that a
+campaign or a tag rule uses is free of "N days" (those are evaluated against today), the
+campaigns are sent and replied to at fixed moments before the anchor, and their assignment
+seeds derive from the demo's seed. Only the review's own times (an upload, a decision) are
+the build's.
 Conversions are the demo's own later history (contracts, opportunities, leads of the
 contacts' customers); only replies, which the history has no notion of, are generated here,
 more often to the variant with an offer.
