@@ -238,22 +238,30 @@ def measure_conversions(*, campaign: Campaign) -> int:
     end = ExpressionWrapper(OuterRef("reference_at") + window, output_field=DateTimeField())
     # The contact's address without a join (an UPDATE may not join): a nested subquery.
     contact = Contact.all_objects.filter(pk=OuterRef(OuterRef("contact_id")))
+    leads = Lead.objects.filter(created_at__gte=start, created_at__lte=end)
+    by_phone = leads.filter(phone=Subquery(contact.values("phone"))).exclude(phone="")
+    by_email = leads.filter(email=Subquery(contact.values("email"))).exclude(email="")
+    contracts = Contract.objects.filter(
+        customer_id=OuterRef("customer_id"), status__in=SIGNED,
+        signed_date__gte=TruncDate(start), signed_date__lte=TruncDate(end))
+    opportunities = Opportunity.objects.filter(
+        customer_id=OuterRef("customer_id"), created_at__gte=start, created_at__lte=end)
     evidence = [
-        (Send.Conversion.CONTRACT, Contract.objects.filter(
-            customer_id=OuterRef("customer_id"), status__in=SIGNED,
-            signed_date__gte=TruncDate(start), signed_date__lte=TruncDate(end))),
-        (Send.Conversion.OPPORTUNITY, Opportunity.objects.filter(
-            customer_id=OuterRef("customer_id"), created_at__gte=start, created_at__lte=end)),
-        (Send.Conversion.LEAD, Lead.objects.filter(
+        (Send.Conversion.CONTRACT, contracts, Exists(contracts)),
+        (Send.Conversion.OPPORTUNITY, opportunities, Exists(opportunities)),
+        # Which rows converted: two EXISTS, each able to use its column's index, where one
+        # over "phone OR email" made SQLite scan every lead for every row (13-20 s for the
+        # demo's 1,300 rows against 5,000 leads). The OR form only dates the few matches.
+        (Send.Conversion.LEAD, leads.filter(
             Q(phone=Subquery(contact.values("phone"))) & ~Q(phone="")
-            | Q(email=Subquery(contact.values("email"))) & ~Q(email=""),
-            created_at__gte=start, created_at__lte=end)),
+            | Q(email=Subquery(contact.values("email"))) & ~Q(email="")),
+         Exists(by_phone) | Exists(by_email)),
     ]
     changed, deeper = 0, []
-    for kind, found in evidence:
+    for kind, found, exists in evidence:
         # converted_at: when the record that proves it was created.
         first = Subquery(found.order_by("created_at").values("created_at")[:1])
-        changed += rows.exclude(conversion__in=[kind, *deeper]).filter(Exists(found)).update(
+        changed += rows.exclude(conversion__in=[kind, *deeper]).filter(exists).update(
             conversion=kind, converted_at=first)
         deeper.append(kind)
     changed += rows.filter(conversion="", responded_at__isnull=False,

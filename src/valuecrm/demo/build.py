@@ -24,6 +24,7 @@ from valuecrm.demo.models import DemoRun
 from valuecrm.demo.params import SCALES
 from valuecrm.demo.queries import data_digest
 from valuecrm.demo.reference import build_world
+from valuecrm.demo.scrm import build_scrm_demo
 from valuecrm.demo.sink import open_sink
 from valuecrm.demo.stories import Generator
 from valuecrm.demo.timeline import Timeline
@@ -118,6 +119,8 @@ def build_demo(*, seed: int, scale: str, anchor: date, reset: bool = False,
         counts["pool.recycled"] = sweep_pools(now=timeline.cutoff).total
         counts["org.User"] = len(world.users)
         counts["value"] = build_value_demo(timeline=timeline, admin=world.users["admin"])
+        # Last: the campaigns' audiences and conversions read the finished history.
+        counts.update(build_scrm_demo(seed=seed, timeline=timeline, users=world.users))
         return DemoRun.objects.create(
             seed=seed, scale=scale, anchor_date=anchor, go_live_date=timeline.go_live,
             built_at=timezone.now(), build_seconds=round(time.monotonic() - started, 1),

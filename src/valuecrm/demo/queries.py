@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
+from valuecrm.campaigns.models import Send, Submission
 from valuecrm.crm.models import Activity, Contact, Customer, Lead
 from valuecrm.delivery.models import Order, OrderStageEvent, PurchaseOrder
 from valuecrm.demo.models import DemoRun
@@ -23,6 +24,7 @@ from valuecrm.sales.models import (
     Payment,
     PaymentPlan,
 )
+from valuecrm.segments.models import Segment, TagChange
 
 
 def current_run() -> DemoRun | None:
@@ -64,6 +66,15 @@ DIGEST_QUERIES = [
                                               "is_rework"]),
     (PurchaseOrder.objects.order_by("id"), ["number", "supplier__code", "promised_date",
                                             "delivered_date", "tracking_number"]),
+    # The SCRM rows made through the actions: no definitions (they hold tag ids) and no
+    # times those actions take from the clock (submissions, reviews).
+    (Segment.objects.order_by("name"), ["name", "owner__username"]),
+    (TagChange.objects.order_by("tag__name", "customer__name"), [
+        "tag__name", "customer__name", "action", "source", "rule__name", "at"]),
+    (Send.objects.order_by("id"), [
+        "campaign__name", "variant__name", "contact__name", "customer__name", "status",
+        "sent_at", "responded_at", "conversion", "converted_at"]),
+    (Submission.objects.order_by("id"), ["participant__contact__name", "status", "reason"]),
 ]
 
 
