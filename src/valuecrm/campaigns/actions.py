@@ -116,7 +116,12 @@ def _address(channel, email, phone, contact_id) -> str:
 
 
 def _build_audience(campaign: Campaign, when) -> None:
-    """One Send row per contact of the segment (within the owner's scope), in its group."""
+    """One Send row per contact of the segment (within the owner's scope), in its group.
+
+    A hold-out contact is checked like the others, on the channel of the variant it would
+    have had without the hold-out: one the message could not have reached (no address
+    here, opted out or capped in `_suppress`) leaves the comparison on both sides, so the
+    hold-out's rate is that of people who would have been reached."""
     variants = {v.pk: v for v in campaign.variants.all()}
     weights = [(v.pk, v.weight) for v in variants.values()]
     contacts = segment_contacts(campaign.owner, campaign.segment).order_by("pk").values_list(
@@ -124,14 +129,16 @@ def _build_audience(campaign: Campaign, when) -> None:
     batch = []
     for contact_id, customer_id, email, phone in contacts.iterator(chunk_size=BATCH):
         variant_id = assign(campaign.seed, contact_id, weights, campaign.holdout_percent)
-        if variant_id is None:
-            status = Send.Status.HOLDOUT
-        elif not _address(variants[variant_id].channel, email, phone, contact_id):
+        channel = variants[variant_id or assign(campaign.seed, contact_id, weights, 0)].channel
+        if not _address(channel, email, phone, contact_id):
             status = Send.Status.NO_ADDRESS
+        elif variant_id is None:
+            status = Send.Status.HOLDOUT
         else:
             status = Send.Status.QUEUED
         batch.append(Send(campaign=campaign, variant_id=variant_id, contact_id=contact_id,
-                          customer_id=customer_id, status=status, reference_at=when))
+                          customer_id=customer_id, status=status, channel=channel,
+                          reference_at=when))
         if len(batch) >= BATCH:
             Send.objects.bulk_create(batch)
             batch = []
@@ -139,18 +146,18 @@ def _build_audience(campaign: Campaign, when) -> None:
 
 
 def _suppress(campaign: Campaign, when) -> None:
-    """Opted-out contacts, then contacts at the frequency cap, are not sent to."""
-    queued = Send.objects.filter(campaign=campaign, status=Send.Status.QUEUED)
+    """Opted-out contacts, then contacts at the frequency cap, are not sent to; in the
+    hold-out they are left out of the comparison the same way (see `_build_audience`)."""
+    candidates = Send.objects.filter(campaign=campaign,
+                                     status__in=(Send.Status.QUEUED, Send.Status.HOLDOUT))
     opted = OptOut.objects.filter(contact_id=OuterRef("contact_id")).filter(
-        Q(channel="") | Q(channel=OuterRef("variant__channel")))
-    # Joined references (the variant's channel) are not allowed in an UPDATE: select the ids.
-    queued.filter(pk__in=queued.filter(Exists(opted)).values("pk")).update(
-        status=Send.Status.OPTED_OUT)
+        Q(channel="") | Q(channel=OuterRef("channel")))
+    candidates.filter(Exists(opted)).update(status=Send.Status.OPTED_OUT)
     at_cap = (Send.objects.filter(sent_at__gte=when - timedelta(days=campaign.cap_days))
               .exclude(campaign=campaign).order_by().values("contact_id")
               .annotate(n=Count("pk")).filter(n__gte=campaign.cap_messages)
               .values("contact_id"))
-    queued.filter(contact_id__in=at_cap).update(status=Send.Status.CAPPED)
+    candidates.filter(contact_id__in=at_cap).update(status=Send.Status.CAPPED)
 
 
 def _deliver(campaign: Campaign, when) -> None:

@@ -169,6 +169,11 @@ class Send(models.Model):
                                  on_delete=models.CASCADE, related_name="campaign_sends")
     status = models.CharField(_("status"), max_length=20, choices=Status.choices,
                               db_index=True)
+    # The channel the message goes through or, for the hold-out, would have gone through
+    # (its variant had there been no hold-out): address, opt-out and frequency-cap rules
+    # are applied to both groups alike, so the hold-out stays comparable.
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices,
+                               blank=True)
     # When the message went (or, for the hold-out, would have gone): the window starts here.
     reference_at = models.DateTimeField(_("reference time"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
