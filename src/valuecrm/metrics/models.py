@@ -89,8 +89,6 @@ class ActivityDay(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["day", "owner", "kind", "customer_isnull"],
                                     name="activityday_key"),
-            # A negative count would mean a write the triggers missed: fail loudly.
-            models.CheckConstraint(condition=Q(n__gte=0), name="activityday_count"),
         ]
 
     def __str__(self) -> str:

@@ -158,7 +158,8 @@ def _period_sql(rollup: Rollup, vendor: str, row: str, tz: str) -> str:
 def _key_exprs(rollup: Rollup, vendor: str, row: str, tz: str) -> list[str]:
     exprs = [_period_sql(rollup, vendor, row, tz)]
     for source_column, how in _columns(rollup).values():
-        exprs.append(f"{row}.{source_column}" + (" IS NULL" if how == "isnull" else ""))
+        exprs.append(f"({row}.{source_column} IS NULL)" if how == "isnull"
+                     else f"{row}.{source_column}")
     return exprs
 
 

@@ -50,7 +50,7 @@ class Migration(migrations.Migration):
                 ('owner', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('day', 'owner', 'kind', 'customer_isnull'), name='activityday_key'), models.CheckConstraint(condition=models.Q(('n__gte', 0)), name='activityday_count')],
+                'constraints': [models.UniqueConstraint(fields=('day', 'owner', 'kind', 'customer_isnull'), name='activityday_key')],
             },
         ),
         migrations.RunPython(install, uninstall),

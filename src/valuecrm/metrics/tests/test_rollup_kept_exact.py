@@ -1,0 +1,126 @@
+"""The activity rollup equals the raw activities grouped by local day, owner, kind and
+customer-or-not after every kind of write: ORM saves, bulk_create, queryset and raw SQL
+updates and deletes, COPY, a customer merge, a truncate, and a rebuild. The triggers do
+it, not the application, so each write below goes through a different path."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+
+from valuecrm.crm.models import Activity
+from valuecrm.dedup.merge import merge_customers
+from valuecrm.metrics import rollups
+from valuecrm.metrics.models import ActivityDay, RollupState
+
+from .rollup_data import (
+    actual_rollup,
+    expected_rollup,
+    make_activities,
+    random_activity,
+    seeded,
+    subjects,
+)
+
+
+@pytest.fixture
+def world(org):
+    return subjects(org)
+
+
+def test_migration_built_the_rollup_in_the_configured_time_zone(db, settings):
+    assert RollupState.objects.get(name="activity_day").time_zone == settings.TIME_ZONE
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_inserts_updates_and_deletes_through_the_orm(world, seed):
+    rng = seeded(seed)
+    reps, customers, leads = world
+    made = make_activities(rng, reps, customers, leads)
+    for _ in range(20):
+        random_activity(rng, reps, customers, leads).save()
+    assert actual_rollup() == expected_rollup()
+    for activity in rng.sample(made, 40):
+        # Across days (past local midnight), owners, kinds and customer/lead.
+        activity.started_at += timedelta(hours=rng.randrange(-30, 30))
+        activity.owner = rng.choice(reps)
+        activity.kind = rng.choice(["call", "visit", "note"])
+        activity.duration_seconds = rng.choice([None, 5, 600])
+        if rng.random() < 0.5:
+            activity.customer, activity.lead = None, rng.choice(leads)
+        else:
+            activity.customer, activity.lead = rng.choice(customers), None
+        activity.save()
+    assert actual_rollup() == expected_rollup()
+    for activity in rng.sample(made, 30):
+        activity.delete()
+    Activity.objects.filter(kind="email").delete()
+    assert actual_rollup() == expected_rollup()
+
+
+def test_queryset_and_raw_sql_updates_and_deletes(world):
+    reps, customers, leads = world
+    make_activities(seeded(4), reps, customers, leads)
+    Activity.objects.filter(owner=reps[0]).update(owner=reps[1])
+    Activity.objects.filter(kind="call").update(duration_seconds=61)
+    with connection.cursor() as cursor:
+        later = ("started_at + interval '9 hours'" if connection.vendor == "postgresql"
+                 else "datetime(started_at, '+9 hours')")
+        cursor.execute(f"UPDATE crm_activity SET kind = 'visit', started_at = {later} "
+                       "WHERE id % 3 = 0")
+        cursor.execute("UPDATE crm_activity SET customer_id = NULL, lead_id = %s "
+                       "WHERE id %% 5 = 0", [leads[0].pk])
+        cursor.execute("DELETE FROM crm_activity WHERE id % 7 = 0")
+    assert actual_rollup() == expected_rollup()
+    assert not ActivityDay.objects.filter(n__lte=0).exists()
+
+
+def test_an_update_that_changes_no_rolled_up_column_leaves_the_rollup_alone(world):
+    reps, customers, leads = world
+    make_activities(seeded(5), reps, customers, leads)
+    before = actual_rollup()
+    Activity.objects.update(subject="renamed")
+    assert actual_rollup() == before == expected_rollup()
+
+
+def test_a_customer_merge_moves_activities_and_the_rollup_follows(world, org):
+    reps, customers, leads = world
+    make_activities(seeded(6), reps, customers, leads)
+    survivor, merged = (c for c in customers if c.owner_id == org.rep_a.pk)
+    merge_customers(actor=org.admin, survivor_id=survivor.pk, merged_ids=[merged.pk])
+    assert not Activity.objects.filter(customer=merged).exists()
+    assert actual_rollup() == expected_rollup()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="COPY is PostgreSQL's")
+def test_copy_and_truncate(world):
+    reps, customers, leads = world
+    make_activities(seeded(7), reps, customers, leads, n=20)
+    rng = seeded(8)
+    rows = [random_activity(rng, reps, customers, leads) for _ in range(60)]
+    columns = ("kind", "owner_id", "started_at", "customer_id", "lead_id", "duration_seconds",
+               "subject", "outcome", "created_at", "updated_at", "version")
+    with connection.cursor() as cursor, cursor.connection.cursor().copy(
+            f"COPY crm_activity ({', '.join(columns)}) FROM STDIN") as copy:
+        for a in rows:
+            copy.write_row((a.kind, a.owner_id, a.started_at, a.customer_id, a.lead_id,
+                            a.duration_seconds, "", "", a.started_at, a.started_at, 1))
+    assert Activity.objects.count() == 80
+    assert actual_rollup() == expected_rollup()
+    with connection.cursor() as cursor:
+        # The deferred foreign-key checks of this (test) transaction must run first.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("TRUNCATE crm_activity CASCADE")
+    assert actual_rollup() == {} == expected_rollup()
+
+
+def test_rebuild_gives_the_same_rows_and_records_the_zone(world):
+    reps, customers, leads = world
+    make_activities(seeded(10), reps, customers, leads)
+    kept = actual_rollup()
+    assert rollups.rebuild(rollups.ACTIVITY_DAY) == len(kept)
+    assert actual_rollup() == kept
+    rollups.rebuild(rollups.ACTIVITY_DAY, time_zone="UTC")
+    assert RollupState.objects.get(name="activity_day").time_zone == "UTC"
+    utc_days = {day for day, *_rest in actual_rollup()}
+    assert utc_days == {a.started_at.date() for a in Activity.objects.all()}
