@@ -16,7 +16,8 @@ KINDS = [k.value for k in Activity.Kind]
 
 def subjects(org):
     reps = org.reps
-    customers = [Customer.objects.create(name=f"R{rep.pk}-{i}", owner=rep)
+    customers = [Customer.objects.create(name=f"R{rep.pk}-{i}", owner=rep,
+                                         region=["上海", "成都"][i])
                  for rep in reps for i in range(2)]
     leads = [Lead.objects.create(name=f"RL{rep.pk}", owner=rep) for rep in reps]
     return reps, customers, leads
