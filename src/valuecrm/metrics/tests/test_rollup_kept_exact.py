@@ -4,8 +4,10 @@ updates and deletes, COPY, a customer merge, a truncate, and a rebuild. The trig
 it, not the application, so each write below goes through a different path."""
 
 from datetime import timedelta
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 
 from valuecrm.crm.models import Activity
@@ -124,3 +126,15 @@ def test_rebuild_gives_the_same_rows_and_records_the_zone(world):
     assert RollupState.objects.get(name="activity_day").time_zone == "UTC"
     utc_days = {day for day, *_rest in actual_rollup()}
     assert utc_days == {a.started_at.date() for a in Activity.objects.all()}
+
+
+def test_the_rebuild_command_refills_the_rollup(world, settings):
+    reps, customers, leads = world
+    make_activities(seeded(12), reps, customers, leads)
+    kept = actual_rollup()
+    rollups.rebuild(rollups.ACTIVITY_DAY, time_zone="UTC")
+    ActivityDay.objects.filter(kind="call").delete()
+    out = StringIO()
+    call_command("metrics", "rebuild-rollups", stdout=out)
+    assert f"activity_day: {len(kept):,} rows, days in {settings.TIME_ZONE}" in out.getvalue()
+    assert actual_rollup() == kept == expected_rollup()
