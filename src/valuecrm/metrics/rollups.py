@@ -247,6 +247,11 @@ def trigger_sql(rollup: Rollup, vendor: str) -> tuple[list[str], list[str]]:
             create.append(
                 f"CREATE TRIGGER {trigger} AFTER {op.upper()} ON {source_table} {referencing} "
                 f"FOR EACH STATEMENT EXECUTE FUNCTION {function}();")
+            # Fire even when a bulk loader sets session_replication_role = replica to skip
+            # foreign-key checks (bench/topup.py): the rollup must not silently drift. Safe
+            # with the streaming replica of deployment.md (a standby runs no triggers); a
+            # logical subscriber must not also subscribe to the rollup table.
+            create.append(f"ALTER TABLE {source_table} ENABLE ALWAYS TRIGGER {trigger};")
             drop += [f"DROP TRIGGER IF EXISTS {trigger} ON {source_table};",
                      f"DROP FUNCTION IF EXISTS {function}();"]
         return create, drop
