@@ -93,3 +93,28 @@ class ActivityDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.owner_id} {self.kind}: {self.n}"
+
+
+class ActivityCustomerMonth(models.Model):
+    """crm.Activity on customers counted per local month, owner and customer: written only
+    by the triggers of migration 0003, read by the engine for distinct customers followed
+    (see rollups.ACTIVITY_CUSTOMER_MONTH)."""
+
+    month = models.DateField()
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING,
+                              db_constraint=False, related_name="+")
+    customer = models.ForeignKey("crm.Customer", on_delete=models.DO_NOTHING,
+                                 db_constraint=False, related_name="+")
+    n = models.BigIntegerField()
+
+    scope_owner = "owner"
+    objects = ScopedManager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["month", "owner", "customer"],
+                                    name="activitycustomermonth_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month} {self.owner_id} {self.customer_id}: {self.n}"

@@ -1,10 +1,13 @@
-"""Rollups (pre-aggregations): tables of rows already grouped by day, kept exact by the
-database, from which the engine answers a metric when the answer is provably the same.
+"""Rollups (pre-aggregations): tables of rows already grouped by local day or month, kept
+exact by the database, from which the engine answers a metric when the answer is provably
+the same.
 
-A rollup is declared once below (`ROLLUPS`): its source model and time field, the columns
-it keeps as keys (`keys`: same name in the rollup; `flags`: a boolean column holding an
-`isnull` lookup of the source), and the measures (`n`, the row count, and the sum of each
-field of `sums`, in a column of the same name). From that one declaration come:
+A rollup is declared once below (`ROLLUPS`): its source model and time field, its period
+(`day` or `month`, also the name of its date column), the columns it keeps as keys
+(`keys`: same name in the rollup; `flags`: a boolean column holding an `isnull` lookup of
+the source), the source rows it holds (`where`: `isnull` lookups every row meets; only a
+metric filtering the same way can use it), and the measures (`n`, the row count, and the
+sum of each field of `sums`, in a column of the same name). From that one declaration:
 
 - the triggers that keep it exact on every write (`trigger_sql`, installed by migration):
   PostgreSQL statement-level triggers over the transition tables, one set-based upsert of
@@ -17,6 +20,7 @@ field of `sums`, in a column of the same name). From that one declaration come:
 """
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import connections, router, transaction
@@ -34,8 +38,9 @@ class Rollup:
     time_field: str
     keys: tuple[str, ...]
     flags: dict[str, str]
-    sums: tuple[str, ...]
+    sums: tuple[str, ...] = ()
     period: str = "day"
+    where: tuple[tuple[str, object], ...] = ()
     count: str = "n"
 
     @property
@@ -50,7 +55,14 @@ ACTIVITY_DAY = Rollup(
     time_field="started_at", keys=("owner", "kind"),
     flags={"customer__isnull": "customer_isnull"}, sums=("duration_seconds",),
 )
-ROLLUPS = (ACTIVITY_DAY,)
+# Distinct customers followed need the customer as a key: by day that is nearly a row per
+# activity, by month ~8x fewer rows. Usable for spans of whole months.
+ACTIVITY_CUSTOMER_MONTH = Rollup(
+    name="activity_customer_month", model="metrics.ActivityCustomerMonth",
+    source="crm.Activity", time_field="started_at", keys=("owner", "customer"), flags={},
+    period="month", where=(("customer__isnull", False),),
+)
+ROLLUPS = (ACTIVITY_DAY, ACTIVITY_CUSTOMER_MONTH)
 for _rollup in ROLLUPS:
     # Group and filter paths on the rollup are the source's, wherever they start at a key.
     dimensions.MODEL_PATHS[_rollup.model] = _rollup.dimensions
@@ -68,19 +80,30 @@ def answer_from(metric, ctx, time_zone_of):
         if (rollup.source, rollup.time_field) != (metric.model, metric.time_field):
             continue
         update = _aggregate(rollup, metric)
-        filters = [_lookups(rollup, lookups) for lookups in (metric.filter, metric.exclude)]
+        held = dict(rollup.where)
+        if any(metric.filter.get(lookup, not value) != value for lookup, value in held.items()):
+            continue
+        filters = [_lookups(rollup, {k: v for k, v in metric.filter.items() if k not in held}),
+                   _lookups(rollup, metric.exclude)]
         dims = {*ctx.by, *(dim for dim, _value in ctx.filters)}
         if update is None or None in filters or not dims <= {*rollup.dimensions, *_ORG}:
+            continue
+        if rollup.period == "month" and not _whole_months(ctx.span):
             continue
         if time_zone_of(rollup) != timezone.get_current_timezone_name():
             continue
         return metric.model_copy(update={
-            **update, "model": rollup.model, "time_field": "day",
+            **update, "model": rollup.model, "time_field": rollup.period,
             "filter": filters[0], "exclude": filters[1]})
     return None
 
 
 _ORG = {"team", "department", "org"}
+
+
+def _whole_months(span) -> bool:
+    return (span.grain in (None, "month", "quarter", "year") and span.start.day == 1
+            and (span.end + timedelta(days=1)).day == 1)
 
 
 def _aggregate(rollup: Rollup, metric) -> dict | None:
@@ -149,10 +172,13 @@ def _columns(rollup: Rollup) -> dict[str, tuple[str, str]]:
 def _period_sql(rollup: Rollup, vendor: str, row: str, tz: str) -> str:
     column = f"{row}.{_models(rollup)[0]._meta.get_field(rollup.time_field).column}"
     if vendor == "postgresql":
-        return f"({column} AT TIME ZONE {tz})::date"
+        local = f"({column} AT TIME ZONE {tz})"
+        return f"{local}::date" if rollup.period == "day" else (
+            f"date_trunc('month', {local})::date")
     # Django registers this function on each SQLite connection; the engine's day and
     # month buckets on SQLite come from the same Python code, so the days agree.
-    return f"django_datetime_cast_date({column}, {tz}, 'UTC')"
+    day = f"django_datetime_cast_date({column}, {tz}, 'UTC')"
+    return day if rollup.period == "day" else f"substr({day}, 1, 8) || '01'"
 
 
 def _key_exprs(rollup: Rollup, vendor: str, row: str, tz: str) -> list[str]:
@@ -165,19 +191,22 @@ def _key_exprs(rollup: Rollup, vendor: str, row: str, tz: str) -> list[str]:
 
 def _names(rollup: Rollup):
     source, target = _models(rollup)
-    keys = ["day", *_columns(rollup)]
+    keys = [rollup.period, *_columns(rollup)]
     sums = [(target._meta.get_field(s).column, source._meta.get_field(s).column)
             for s in rollup.sums]
     return source._meta.db_table, target._meta.db_table, keys, sums
 
 
 def _alive(rollup: Rollup, word: str, row: str = "r") -> str:
-    """The condition keeping soft-deleted source rows out, as the metrics keep them out
-    (a soft delete is then an update that subtracts the row)."""
+    """The condition on the source rows the rollup holds: its `where`, and live rows only
+    where the source soft-deletes, as the metrics keep deleted rows out (a soft delete is
+    then an update that subtracts the row)."""
     source = _models(rollup)[0]
-    if not any(f.name == "deleted_at" for f in source._meta.fields):
-        return ""
-    return f" {word} {row}.{source._meta.get_field('deleted_at').column} IS NULL"
+    conditions = [f"{row}.{source._meta.get_field(lookup.split('__')[0]).column} IS "
+                  f"{'' if value else 'NOT '}NULL" for lookup, value in rollup.where]
+    if any(f.name == "deleted_at" for f in source._meta.fields):
+        conditions.append(f"{row}.{source._meta.get_field('deleted_at').column} IS NULL")
+    return f" {word} " + " AND ".join(conditions) if conditions else ""
 
 
 def _state_tz(rollup: Rollup) -> str:
@@ -298,11 +327,31 @@ def rebuild(rollup: Rollup, using: str = "default", time_zone: str | None = None
         cursor.execute("INSERT INTO metrics_rollupstate (name, time_zone, built_at) "
                        "VALUES (%s, %s, %s)", [rollup.name, tz, timezone.now()])
         exprs = _key_exprs(rollup, vendor, "r", "%s")
-        totals = ", ".join(f"COALESCE(SUM(r.{c}), 0)" for _t, c in sums)
+        values = [*exprs, "COUNT(*)", *(f"COALESCE(SUM(r.{c}), 0)" for _t, c in sums)]
         positions = ", ".join(str(i + 1) for i in range(len(keys)))
         cursor.execute(
             f"INSERT INTO {table} ({', '.join(keys)}, {', '.join(measures)}) "
-            f"SELECT {', '.join(exprs)}, COUNT(*), {totals} FROM {source_table} r"
+            f"SELECT {', '.join(values)} FROM {source_table} r"
             f"{_alive(rollup, 'WHERE')} GROUP BY {positions}", [tz])
         cursor.execute(f"SELECT COUNT(*) FROM {table}")
         return cursor.fetchone()[0]
+
+
+def install_operation(rollup: Rollup):
+    """The migration step creating the rollup's triggers, then backfilling it set-based
+    (its table is created by the migration's CreateModel before this step)."""
+    from django.db import migrations
+
+    def install(apps, schema_editor):
+        create, _drop = trigger_sql(rollup, schema_editor.connection.vendor)
+        for statement in create:
+            schema_editor.execute(statement, params=None)
+        rebuild(rollup, using=schema_editor.connection.alias)
+
+    def uninstall(apps, schema_editor):
+        _create, drop = trigger_sql(rollup, schema_editor.connection.vendor)
+        for statement in drop:
+            schema_editor.execute(statement, params=None)
+        schema_editor.execute("DELETE FROM metrics_rollupstate WHERE name = %s", [rollup.name])
+
+    return migrations.RunPython(install, uninstall)

@@ -7,20 +7,6 @@ from django.db import migrations, models
 from valuecrm.metrics import rollups
 
 
-def install(apps, schema_editor):
-    """The triggers that keep the rollup exact, then the set-based backfill."""
-    create, _drop = rollups.trigger_sql(rollups.ACTIVITY_DAY, schema_editor.connection.vendor)
-    for statement in create:
-        schema_editor.execute(statement, params=None)
-    rollups.rebuild(rollups.ACTIVITY_DAY, using=schema_editor.connection.alias)
-
-
-def uninstall(apps, schema_editor):
-    _create, drop = rollups.trigger_sql(rollups.ACTIVITY_DAY, schema_editor.connection.vendor)
-    for statement in drop:
-        schema_editor.execute(statement, params=None)
-
-
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -53,5 +39,5 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('day', 'owner', 'kind', 'customer_isnull'), name='activityday_key')],
             },
         ),
-        migrations.RunPython(install, uninstall),
+        rollups.install_operation(rollups.ACTIVITY_DAY),
     ]

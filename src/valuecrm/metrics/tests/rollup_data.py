@@ -1,5 +1,6 @@
-"""Seeded random activities for the rollup tests, and the rollup as it must be: the raw
-rows grouped in Python (local day, owner, kind, on a customer or not)."""
+"""Seeded random activities for the rollup tests, and the rollups as they must be: the raw
+rows grouped in Python (local day, owner, kind, on a customer or not; local month, owner,
+customer)."""
 
 import random
 from collections import Counter
@@ -8,7 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 from django.utils import timezone
 
 from valuecrm.crm.models import Activity, Customer, Lead
-from valuecrm.metrics.models import ActivityDay
+from valuecrm.metrics.models import ActivityCustomerMonth, ActivityDay
 
 START, END = date(2025, 1, 1), date(2025, 3, 31)
 KINDS = [k.value for k in Activity.Kind]
@@ -50,6 +51,22 @@ def expected_rollup() -> dict:
 def actual_rollup() -> dict:
     return {(r.day, r.owner_id, r.kind, r.customer_isnull): (r.n, r.duration_seconds)
             for r in ActivityDay.objects.all()}
+
+
+def expected_customer_months() -> Counter:
+    return Counter((timezone.localtime(a.started_at).date().replace(day=1), a.owner_id,
+                    a.customer_id) for a in Activity.objects.filter(customer__isnull=False))
+
+
+def actual_customer_months() -> dict:
+    return {(r.month, r.owner_id, r.customer_id): r.n
+            for r in ActivityCustomerMonth.objects.all()}
+
+
+def assert_exact():
+    """Both activity rollups equal the raw rows grouped, with no empty or negative row."""
+    assert actual_rollup() == expected_rollup()
+    assert actual_customer_months() == dict(expected_customer_months())
 
 
 def make_activities(rng, reps, customers, leads, n=150) -> list[Activity]:

@@ -33,9 +33,10 @@ def activity_metrics() -> list[str]:
     return sorted(k for k, m in catalog.metrics.items() if on_activities(m))
 
 
-# Answered from the rollup whole (per_capita_contract_amount: its denominator).
+# Answered from the rollups whole (per_capita_contract_amount: its denominator).
 ROLLED_UP = {"activities", "calls", "call_minutes", "avg_call_minutes", "callers",
-             "calls_per_rep", "visits", "active_reps", "customer_follow_ups"}
+             "calls_per_rep", "visits", "active_reps", "customer_follow_ups",
+             "customers_followed", "follow_ups_per_customer"}
 
 
 @pytest.fixture
@@ -62,9 +63,9 @@ def changed(org, product):
     return org
 
 
-def run(user, key, use_rollups, settings, **kwargs):
+def run(user, key, use_rollups, settings, start=START, **kwargs):
     settings.METRICS_USE_ROLLUPS = use_rollups
-    result = metric_values(user=user, key=key, start=START, end=END, **kwargs)
+    result = metric_values(user=user, key=key, start=start, end=END, **kwargs)
     return ({(r["period"], tuple(d["id"] for d in r["dims"].values())): _round(r["value"])
              for r in result["rows"]},
             {tuple(d["id"] for d in r["dims"].values()): _round(r["value"])
@@ -107,7 +108,7 @@ def test_rollup_equals_raw_and_hand_sql(changed, settings, key, who):
     assert rolled == raw
     read = " ".join(q["sql"] for q in queries.captured_queries)
     if key in ROLLED_UP:
-        assert "metrics_activityday" in read and "crm_activity" not in read
+        assert "metrics_activity" in read and "crm_activity" not in read
     if key not in hand.SQL:
         return
     visible = {"rep_a": User.objects.filter(pk=user.pk),
@@ -141,6 +142,22 @@ def test_a_filter_the_rollup_cannot_answer_reads_the_raw_table(changed, settings
         expected[(region,)] = expected.get((region,), 0) + 1
     assert len(expected) == 3
     assert by_region[1] == {k: float(v) for k, v in expected.items()}
+
+
+def test_distinct_customers_by_day_or_over_part_of_a_month_read_the_raw_table(
+        changed, settings):
+    org = changed
+    for kwargs in ({"grain": "day"}, {"grain": "month", "start": START + timedelta(days=3)}):
+        with CaptureQueriesContext(connection) as queries:
+            rolled = run(org.admin, "customers_followed", True, settings, **kwargs)
+        # The series reads the raw rows (the totals over the whole quarter need not).
+        assert "crm_activity" in " ".join(q["sql"] for q in queries.captured_queries)
+        assert rolled == run(org.admin, "customers_followed", False, settings, **kwargs)
+    # Whole months by region: from the monthly rollup, through the customer.
+    with CaptureQueriesContext(connection) as queries:
+        rolled = run(org.admin, "customers_followed", True, settings, by=["region"])
+    assert "crm_activity" not in " ".join(q["sql"] for q in queries.captured_queries)
+    assert rolled == run(org.admin, "customers_followed", False, settings, by=["region"])
 
 
 def test_another_time_zone_reads_the_raw_table_until_rebuilt(changed, settings):
