@@ -73,10 +73,11 @@ class ActivityDay(models.Model):
     (never by the application), read by the metric engine. See rollups.ACTIVITY_DAY."""
 
     day = models.DateField()
-    # No foreign-key constraint: the triggers write here inside every activity write, and
-    # the activity's own constraint already guarantees the owner exists.
+    # No foreign-key constraint nor index of its own: the triggers write here inside every
+    # activity write, the activity's constraint already guarantees the owner exists, and
+    # reads go by the unique key (day first).
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING,
-                              db_constraint=False, related_name="+")
+                              db_constraint=False, db_index=False, related_name="+")
     kind = models.CharField(max_length=20)
     customer_isnull = models.BooleanField()
     n = models.BigIntegerField()
@@ -102,9 +103,9 @@ class ActivityCustomerMonth(models.Model):
 
     month = models.DateField()
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING,
-                              db_constraint=False, related_name="+")
+                              db_constraint=False, db_index=False, related_name="+")
     customer = models.ForeignKey("crm.Customer", on_delete=models.DO_NOTHING,
-                                 db_constraint=False, related_name="+")
+                                 db_constraint=False, db_index=False, related_name="+")
     n = models.BigIntegerField()
 
     scope_owner = "owner"

@@ -33,7 +33,7 @@ class Migration(migrations.Migration):
                 ('customer_isnull', models.BooleanField()),
                 ('n', models.BigIntegerField()),
                 ('duration_seconds', models.BigIntegerField()),
-                ('owner', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('owner', models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
                 'constraints': [models.UniqueConstraint(fields=('day', 'owner', 'kind', 'customer_isnull'), name='activityday_key')],
