@@ -6,10 +6,10 @@
 On a database with the rollup migration applied (a COPY of the benchmark database: the
 writes are rolled back, but the rebuild is committed). Prints, each against a reference
 measured in the same run, and their ratio:
-- rebuild (`valuecrm metrics rebuild-rollups`, i.e. the migration's backfill) against the
-  same GROUP BY read without writing it;
+- each rollup's rebuild (`valuecrm metrics rebuild-rollups`, i.e. the migrations'
+  backfill) against the same GROUP BY read without writing it;
 - a bulk INSERT … SELECT of --rows activities with the triggers against the same insert
-  with the rollup's triggers disabled (rolled back, each best of --runs);
+  with the rollups' triggers disabled (rolled back, each best of --runs);
 - --singles one-row INSERTs (as the app writes) with and without the triggers.
 """
 
@@ -37,12 +37,16 @@ def in_rollback(func, triggers: bool) -> float:
     """Seconds of `func` inside a transaction that is then rolled back."""
     from django.db import connection, transaction
 
+    from valuecrm.metrics import rollups
+
     with transaction.atomic():
         with connection.cursor() as cursor:
             if not triggers:
-                for op in TRIGGERS:
-                    cursor.execute(f"ALTER TABLE crm_activity DISABLE TRIGGER "
-                                   f"metrics_activityday_sync_{op}")
+                for rollup in rollups.ROLLUPS:
+                    table = rollups._names(rollup)[1]
+                    for op in TRIGGERS:
+                        cursor.execute(f"ALTER TABLE crm_activity DISABLE TRIGGER "
+                                       f"{table}_sync_{op}")
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             seconds = timed(lambda: func(cursor))
         transaction.set_rollback(True)
@@ -50,7 +54,7 @@ def in_rollback(func, triggers: bool) -> float:
 
 
 def row(label, ours, reference):
-    print(f"{label:44} {ours:9.3f} {reference:9.3f} {ours / reference:6.2f}", flush=True)
+    print(f"{label:58} {ours:9.3f} {reference:9.3f} {ours / reference:6.2f}", flush=True)
 
 
 def main():
@@ -91,20 +95,22 @@ def main():
         reference = min(in_rollback(work, False) for _ in range(args.runs))
         row(f"{label} (triggers / none)", ours, reference)
 
-    source = rollups._names(rollups.ACTIVITY_DAY)[0]
-    keys = ", ".join(rollups._key_exprs(rollups.ACTIVITY_DAY, "postgresql", "r", "%s"))
-    read = (f"SELECT count(*) FROM (SELECT {keys}, count(*), sum(r.duration_seconds) "
-            f"FROM {source} r GROUP BY 1, 2, 3, 4) g")
+    for rollup in rollups.ROLLUPS:
+        source = rollups._names(rollup)[0]
+        keys = rollups._key_exprs(rollup, "postgresql", "r", "%s")
+        read = (f"SELECT count(*) FROM (SELECT {', '.join(keys)}, count(*) FROM {source} r"
+                f"{rollups._alive(rollup, 'WHERE')} GROUP BY "
+                f"{', '.join(str(i + 1) for i in range(len(keys)))}) g")
 
-    def group_only():
-        with connection.cursor() as cursor:
-            cursor.execute(read, [rollups.time_zone_of(rollups.ACTIVITY_DAY, "default")])
+        def group_only(read=read, rollup=rollup):
+            with connection.cursor() as cursor:
+                cursor.execute(read, [rollups.time_zone_of(rollup, "default")])
 
-    reference = timed(group_only)
-    rows = []
-    ours = timed(lambda: rows.append(rollups.rebuild(rollups.ACTIVITY_DAY)))
-    row(f"rebuild ({rows[0]:,} rows) / GROUP BY read only", ours, reference)
-
+        reference = timed(group_only)
+        started = time.perf_counter()
+        rows = rollups.rebuild(rollup)
+        ours = time.perf_counter() - started
+        row(f"rebuild {rollup.name} ({rows:,} rows) / GROUP BY read", ours, reference)
 
 if __name__ == "__main__":
     main()
