@@ -244,7 +244,7 @@ def _pg_prune(rollup: Rollup) -> str:
     olds = _key_exprs(rollup, "postgresql", "r", "tz")
     return (f"DELETE FROM {table} t USING (SELECT DISTINCT "
             + ", ".join(f"{v} AS {k}" for v, k in zip(olds, keys, strict=True))
-            + f" FROM old_rows r{_alive(rollup, 'WHERE')}) o WHERE t.n = 0 AND "
+            + f" FROM old_rows r{_alive(rollup, 'WHERE')}) o WHERE t.n <= 0 AND "
             + " AND ".join(f"t.{k} = o.{k}" for k in keys) + ";")
 
 
@@ -286,25 +286,33 @@ def trigger_sql(rollup: Rollup, vendor: str) -> tuple[list[str], list[str]]:
         return create, drop
     measures = ["n", *(t for t, _c in sums)]
     key_list = ", ".join(keys)
+    tz = _state_tz(rollup)
 
-    def upsert(row, sign):
-        values = _key_exprs(rollup, "sqlite", row, "s.time_zone")
-        values += [str(sign)] + [f"{sign} * COALESCE({row}.{c}, 0)" for _t, c in sums]
+    def match(row):
+        exprs = _key_exprs(rollup, "sqlite", row, tz)
+        return " AND ".join(f"{k} = {v}" for k, v in zip(keys, exprs, strict=True))
+
+    def add(row):
+        values = [*_key_exprs(rollup, "sqlite", row, tz), "1",
+                  *(f"COALESCE({row}.{c}, 0)" for _t, c in sums)]
         return (f"INSERT INTO {table} ({key_list}, {', '.join(measures)}) "
-                f"SELECT {', '.join(values)} FROM metrics_rollupstate s "
-                f"WHERE s.name = '{rollup.name}'{_alive(rollup, 'AND', row)} "
+                f"SELECT {', '.join(values)} WHERE 1{_alive(rollup, 'AND', row)} "
                 f"ON CONFLICT ({key_list}) DO UPDATE SET "
                 + ", ".join(f"{m} = {m} + excluded.{m}" for m in measures) + ";")
 
-    def prune(row):
-        olds = _key_exprs(rollup, "sqlite", row, _state_tz(rollup))
-        return (f"DELETE FROM {table} WHERE n = 0 AND "
-                + " AND ".join(f"{k} = {v}" for k, v in zip(keys, olds, strict=True)) + ";")
+    def subtract(row):
+        # An UPDATE, not an upsert: removing a row never creates one (when a flush empties
+        # the rollup before the activities, nothing is left behind).
+        changes = ["n = n - 1", *(f"{t} = {t} - COALESCE({row}.{c}, 0)" for t, c in sums)]
+        return (f"UPDATE {table} SET {', '.join(changes)} WHERE {match(row)}"
+                f"{_alive(rollup, 'AND', row)}; DELETE FROM {table} WHERE n <= 0 AND "
+                f"{match(row)};")
 
-    bodies = {"insert": upsert("NEW", 1), "delete": upsert("OLD", -1) + prune("OLD"),
-              "update": upsert("OLD", -1) + upsert("NEW", 1) + prune("OLD")}
-    create = [f"CREATE TRIGGER {prefix}_{op} AFTER {op.upper()} ON {source_table} "
-              f"FOR EACH ROW BEGIN {body} END;" for op, body in bodies.items()]
+    bodies = {"insert": add("NEW"), "delete": subtract("OLD"),
+              "update": subtract("OLD") + add("NEW")}
+    create = [f"CREATE TRIGGER {prefix}_{op} AFTER {op.upper()} ON {source_table} FOR EACH "
+              f"ROW WHEN EXISTS (SELECT 1 FROM metrics_rollupstate WHERE name = "
+              f"'{rollup.name}') BEGIN {body} END;" for op, body in bodies.items()]
     drop = [f"DROP TRIGGER IF EXISTS {prefix}_{op};" for op in bodies]
     return create, drop
 

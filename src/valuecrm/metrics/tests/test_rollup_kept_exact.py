@@ -137,6 +137,16 @@ def test_a_bulk_load_in_replica_mode_still_updates_the_rollup(world):
     assert_exact()
 
 
+def test_deleting_activities_after_emptying_the_rollups_leaves_nothing(world):
+    # As a flush does when it empties the rollup tables before the activity table.
+    reps, customers, leads = world
+    make_activities(seeded(14), reps, customers, leads, n=40)
+    ActivityDay.objects.all().delete()
+    ActivityCustomerMonth.objects.all().delete()
+    Activity.objects.all().delete()
+    assert actual_rollup() == {} == actual_customer_months()
+
+
 def test_rebuild_gives_the_same_rows_and_records_the_zone(world):
     reps, customers, leads = world
     make_activities(seeded(10), reps, customers, leads)
