@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from ninja import FilterLookup, FilterSchema, ModelSchema, Router, Schema
 
 from valuecrm.api.crm import LeadOut
-from valuecrm.api.crud import Resource, WriteSchema, register
+from valuecrm.api.crud import Resource, register, write_schemas
 from valuecrm.assignment import actions
 from valuecrm.assignment.models import AssignmentMember, AssignmentRule
 from valuecrm.core.errors import Conflict
@@ -34,17 +34,7 @@ class RuleOut(ModelSchema):
         fields = ["id", *RULE_FIELDS]
 
 
-class RuleIn(WriteSchema, ModelSchema):
-    class Meta:
-        model = AssignmentRule
-        fields = RULE_FIELDS
-
-
-class RulePatch(WriteSchema, ModelSchema):
-    class Meta:
-        model = AssignmentRule
-        fields = RULE_FIELDS
-        fields_optional = "__all__"
+RuleIn, RulePatch = write_schemas(AssignmentRule, RULE_FIELDS, name="Rule")
 
 
 class RuleFilter(FilterSchema):

@@ -5,7 +5,7 @@ from typing import Annotated
 from django.db.models import Q
 from ninja import Field, FilterLookup, FilterSchema, ModelSchema, Router, Schema
 
-from valuecrm.api.crud import Resource, WriteSchema, register
+from valuecrm.api.crud import Resource, register, write_schemas
 from valuecrm.api.types import Instant
 from valuecrm.core.search import matches
 from valuecrm.crm import actions
@@ -38,22 +38,7 @@ class LeadOut(ModelSchema):
         return [tag.pk for tag in obj.tags.all()]
 
 
-class LeadIn(WriteSchema, ModelSchema):
-    tags: list[int] | None = None
-
-    class Meta:
-        model = Lead
-        fields = LEAD_FIELDS
-
-
-class LeadPatch(WriteSchema, ModelSchema):
-    tags: list[int] | None = None
-    version: int | None = None
-
-    class Meta:
-        model = Lead
-        fields = LEAD_FIELDS
-        fields_optional = "__all__"
+LeadIn, LeadPatch = write_schemas(Lead, LEAD_FIELDS, extra={"tags": (list[int] | None, None)})
 
 
 class LeadFilter(FilterSchema):
@@ -120,22 +105,8 @@ class CustomerOut(ModelSchema):
         return [tag.pk for tag in obj.tags.all()]
 
 
-class CustomerIn(WriteSchema, ModelSchema):
-    tags: list[int] | None = None
-
-    class Meta:
-        model = Customer
-        fields = CUSTOMER_FIELDS
-
-
-class CustomerPatch(WriteSchema, ModelSchema):
-    tags: list[int] | None = None
-    version: int | None = None
-
-    class Meta:
-        model = Customer
-        fields = CUSTOMER_FIELDS
-        fields_optional = "__all__"
+CustomerIn, CustomerPatch = write_schemas(
+    Customer, CUSTOMER_FIELDS, extra={"tags": (list[int] | None, None)})
 
 
 class CustomerFilter(FilterSchema):
@@ -171,19 +142,7 @@ class ContactOut(ModelSchema):
         fields = ["id", *CONTACT_FIELDS, "created_at", "updated_at", "version"]
 
 
-class ContactIn(WriteSchema, ModelSchema):
-    class Meta:
-        model = Contact
-        fields = CONTACT_FIELDS
-
-
-class ContactPatch(WriteSchema, ModelSchema):
-    version: int | None = None
-
-    class Meta:
-        model = Contact
-        fields = CONTACT_FIELDS
-        fields_optional = "__all__"
+ContactIn, ContactPatch = write_schemas(Contact, CONTACT_FIELDS)
 
 
 class ContactFilter(FilterSchema):
@@ -210,20 +169,7 @@ class ActivityOut(ModelSchema):
         fields = ["id", *ACTIVITY_FIELDS, "created_at", "updated_at", "version"]
 
 
-class ActivityIn(WriteSchema, ModelSchema):
-    class Meta:
-        model = Activity
-        fields = ACTIVITY_FIELDS
-        fields_optional = ["owner"]
-
-
-class ActivityPatch(WriteSchema, ModelSchema):
-    version: int | None = None
-
-    class Meta:
-        model = Activity
-        fields = ACTIVITY_FIELDS
-        fields_optional = "__all__"
+ActivityIn, ActivityPatch = write_schemas(Activity, ACTIVITY_FIELDS, optional=("owner",))
 
 
 class ActivityFilter(FilterSchema):
@@ -257,17 +203,7 @@ class ChannelOut(ModelSchema):
         return obj.monthly_cost if can_see_costs(context["request"].auth) else None
 
 
-class ChannelIn(WriteSchema, ModelSchema):
-    class Meta:
-        model = Channel
-        fields = CHANNEL_FIELDS
-
-
-class ChannelPatch(WriteSchema, ModelSchema):
-    class Meta:
-        model = Channel
-        fields = CHANNEL_FIELDS
-        fields_optional = "__all__"
+ChannelIn, ChannelPatch = write_schemas(Channel, CHANNEL_FIELDS)
 
 
 class NameFilter(FilterSchema):
@@ -286,17 +222,7 @@ class TagOut(ModelSchema):
         fields = ["id", "group", "name", "color"]
 
 
-class TagIn(WriteSchema, ModelSchema):
-    class Meta:
-        model = Tag
-        fields = ["group", "name", "color"]
-
-
-class TagPatch(WriteSchema, ModelSchema):
-    class Meta:
-        model = Tag
-        fields = ["group", "name", "color"]
-        fields_optional = "__all__"
+TagIn, TagPatch = write_schemas(Tag, ["group", "name", "color"])
 
 
 register(router, Resource(

@@ -11,7 +11,7 @@ from datetime import datetime
 
 from django.db import models
 from django.utils.translation import gettext as _
-from ninja import FilterSchema, Query, Router, Schema, Status
+from ninja import FilterSchema, ModelSchema, Query, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import ConfigDict
 
@@ -126,6 +126,36 @@ class WriteSchema(Schema):
             model_field.serialization_alias = None
         if aliased:
             cls.model_rebuild(force=True)
+
+
+def write_schemas(model: type[models.Model], fields: list[str], *, name: str = "",
+                  optional: tuple[str, ...] = (), extra: dict | None = None,
+                  ) -> tuple[type[Schema], type[Schema]]:
+    """The create and update bodies of `model` over `fields`, named `<name>In` and
+    `<name>Patch` (name: the model's). The update body makes every field optional and, for a
+    versioned model, takes the `version` the client last read (a stale one is refused).
+    `optional`: fields the create body may leave out; `extra`: body keys that are not model
+    fields, name -> (type, default) on create, optional on update (tags, lines)."""
+    name = name or model.__name__
+
+    def body(suffix: str, meta: dict, keys: dict) -> type[Schema]:
+        # Meta's qualified name nests it in the schema, as a class statement would: pydantic
+        # then takes it for configuration, not for a field.
+        qualname = f"{name}{suffix}"
+        namespace = {"__module__": __name__, "__qualname__": qualname, "__annotations__": {},
+                     "Meta": type("Meta", (), {"model": model, "fields": fields, **meta,
+                                               "__qualname__": f"{qualname}.Meta"})}
+        for key, (annotation, default) in keys.items():
+            namespace["__annotations__"][key] = annotation
+            namespace[key] = default
+        return type(qualname, (WriteSchema, ModelSchema), namespace)
+
+    extra = extra or {}
+    create = body("In", {"fields_optional": list(optional)} if optional else {}, extra)
+    changes = {key: (annotation | None, None) for key, (annotation, _d) in extra.items()}
+    if any(f.name == "version" for f in model._meta.concrete_fields):
+        changes["version"] = (int | None, None)
+    return create, body("Patch", {"fields_optional": "__all__"}, changes)
 
 
 class FieldChange(Schema):

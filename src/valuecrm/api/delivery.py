@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from ninja import Field, FilterLookup, FilterSchema, ModelSchema, Query, Router, Schema, Status
 
-from valuecrm.api.crud import Resource, WriteSchema, register
+from valuecrm.api.crud import Resource, WriteSchema, register, write_schemas
 from valuecrm.api.types import Instant
 from valuecrm.delivery import actions, queries
 from valuecrm.delivery.models import (
@@ -194,17 +194,7 @@ class SupplierOut(ModelSchema):
         fields = ["id", *SUPPLIER_FIELDS, "created_at", "updated_at"]
 
 
-class SupplierIn(WriteSchema, ModelSchema):
-    class Meta:
-        model = Supplier
-        fields = SUPPLIER_FIELDS
-
-
-class SupplierPatch(WriteSchema, ModelSchema):
-    class Meta:
-        model = Supplier
-        fields = SUPPLIER_FIELDS
-        fields_optional = "__all__"
+SupplierIn, SupplierPatch = write_schemas(Supplier, SUPPLIER_FIELDS)
 
 
 class SupplierFilter(FilterSchema):
@@ -228,20 +218,8 @@ class PurchaseOrderOut(ModelSchema):
                   "version"]
 
 
-class PurchaseOrderIn(WriteSchema, ModelSchema):
-    class Meta:
-        model = PurchaseOrder
-        fields = PO_FIELDS
-        fields_optional = ["ordered_date"]
-
-
-class PurchaseOrderPatch(WriteSchema, ModelSchema):
-    version: int | None = None
-
-    class Meta:
-        model = PurchaseOrder
-        fields = PO_FIELDS
-        fields_optional = "__all__"
+PurchaseOrderIn, PurchaseOrderPatch = write_schemas(
+    PurchaseOrder, PO_FIELDS, optional=("ordered_date",))
 
 
 class PurchaseOrderFilter(FilterSchema):

@@ -7,7 +7,7 @@ from typing import Annotated
 from ninja import Field, FilterLookup, FilterSchema, ModelSchema, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from valuecrm.api.crud import Resource, WriteSchema, register
+from valuecrm.api.crud import Resource, register, write_schemas
 from valuecrm.api.pagination import LimitOffset
 from valuecrm.sales import actions
 from valuecrm.sales.models import (
@@ -46,17 +46,7 @@ class ProductOut(ModelSchema):
         fields = ["id", *PRODUCT_FIELDS, "created_at", "updated_at"]
 
 
-class ProductIn(WriteSchema, ModelSchema):
-    class Meta:
-        model = Product
-        fields = PRODUCT_FIELDS
-
-
-class ProductPatch(WriteSchema, ModelSchema):
-    class Meta:
-        model = Product
-        fields = PRODUCT_FIELDS
-        fields_optional = "__all__"
+ProductIn, ProductPatch = write_schemas(Product, PRODUCT_FIELDS)
 
 
 class ProductFilter(FilterSchema):
@@ -84,20 +74,8 @@ class OpportunityOut(ModelSchema):
                   "updated_at", "version"]
 
 
-class OpportunityIn(WriteSchema, ModelSchema):
-    class Meta:
-        model = Opportunity
-        fields = OPPORTUNITY_FIELDS
-        fields_optional = ["stage", "owner"]
-
-
-class OpportunityPatch(WriteSchema, ModelSchema):
-    version: int | None = None
-
-    class Meta:
-        model = Opportunity
-        fields = OPPORTUNITY_FIELDS
-        fields_optional = "__all__"
+OpportunityIn, OpportunityPatch = write_schemas(
+    Opportunity, OPPORTUNITY_FIELDS, optional=("stage", "owner"))
 
 
 class OpportunityFilter(FilterSchema):
@@ -161,23 +139,10 @@ class ContractOut(ModelSchema):
         fields = ["id", *CONTRACT_FIELDS, "total_amount", "created_at", "updated_at", "version"]
 
 
-class ContractIn(WriteSchema, ModelSchema):
-    lines: list[LineIn] = Field(default_factory=list)
-
-    class Meta:
-        model = Contract
-        fields = CONTRACT_FIELDS
-        fields_optional = ["owner"]
-
-
-class ContractPatch(WriteSchema, ModelSchema):
-    lines: list[LineIn] | None = None
-    version: int | None = None
-
-    class Meta:
-        model = Contract
-        fields = CONTRACT_FIELDS
-        fields_optional = "__all__"
+ContractIn, ContractPatch = write_schemas(
+    Contract, CONTRACT_FIELDS,
+    optional=("owner",),
+    extra={"lines": (list[LineIn], Field(default_factory=list))})
 
 
 class ContractFilter(FilterSchema):
@@ -224,19 +189,7 @@ class PaymentPlanOut(ModelSchema):
         fields = ["id", *PLAN_FIELDS, "created_at", "updated_at", "version"]
 
 
-class PaymentPlanIn(WriteSchema, ModelSchema):
-    class Meta:
-        model = PaymentPlan
-        fields = PLAN_FIELDS
-
-
-class PaymentPlanPatch(WriteSchema, ModelSchema):
-    version: int | None = None
-
-    class Meta:
-        model = PaymentPlan
-        fields = PLAN_FIELDS
-        fields_optional = "__all__"
+PaymentPlanIn, PaymentPlanPatch = write_schemas(PaymentPlan, PLAN_FIELDS)
 
 
 class PaymentPlanFilter(FilterSchema):
@@ -261,19 +214,7 @@ class PaymentOut(ModelSchema):
                   "version"]
 
 
-class PaymentIn(WriteSchema, ModelSchema):
-    class Meta:
-        model = Payment
-        fields = PAYMENT_FIELDS
-
-
-class PaymentPatch(WriteSchema, ModelSchema):
-    version: int | None = None
-
-    class Meta:
-        model = Payment
-        fields = PAYMENT_FIELDS
-        fields_optional = "__all__"
+PaymentIn, PaymentPatch = write_schemas(Payment, PAYMENT_FIELDS)
 
 
 class PaymentFilter(FilterSchema):

@@ -3,7 +3,7 @@
 from ninja import FilterSchema, ModelSchema, Router
 from ninja.pagination import paginate
 
-from valuecrm.api.crud import Resource, WriteSchema, register
+from valuecrm.api.crud import Resource, register, write_schemas
 from valuecrm.api.pagination import LimitOffset
 from valuecrm.webhooks.models import Delivery, Subscription
 
@@ -18,17 +18,7 @@ class SubscriptionOut(ModelSchema):
         fields = ["id", "name", "url", "events", "is_active", "created_at"]
 
 
-class SubscriptionIn(WriteSchema, ModelSchema):
-    class Meta:
-        model = Subscription
-        fields = FIELDS
-
-
-class SubscriptionPatch(WriteSchema, ModelSchema):
-    class Meta:
-        model = Subscription
-        fields = FIELDS
-        fields_optional = "__all__"
+SubscriptionIn, SubscriptionPatch = write_schemas(Subscription, FIELDS)
 
 
 class SubscriptionFilter(FilterSchema):

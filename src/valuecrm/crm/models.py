@@ -173,10 +173,14 @@ class Lead(ContactFieldsMixin, SearchIndexed, TimeStamped, Versioned, SoftDeleta
             models.Index(fields=["name", "id"], name="crm_lead_name_sort"),
             models.Index(fields=["company_name", "id"], name="crm_lead_company_sort"),
             models.Index(fields=["updated_at", "id"], name="crm_lead_updated_sort"),
-            # The list's count in a rep's or a team's scope, alone or with a status or
-            # channel filter, read from this index alone (an index-only scan): without it
-            # counting a team's 118,000 of 1,000,000 leads visits every row (300 ms).
-            models.Index(fields=["owner", "status", "channel"], name="crm_lead_alive_scope",
+            # The list in a rep's or a team's scope. Its count, alone or with a status or
+            # channel filter, is read from this index alone (an index-only scan): without it
+            # counting a team's 118,000 of 1,000,000 leads visits every row (300 ms). Its
+            # newest-first page with a status filter is read in order from it: when the
+            # team has few leads of that status (60 "new" of 39,640), walking the
+            # created_at index instead filters the whole table (300 ms; now 0.2 ms).
+            models.Index(fields=["owner", "status", "-created_at", "-id"],
+                         include=["channel"], name="crm_lead_scope_newest",
                          condition=Q(deleted_at__isnull=True)),
         ]
         constraints = [

@@ -8,11 +8,13 @@ numbers per period and group), never rows: a ratio is sum(numerator) / sum(denom
 at every level, so it rolls up correctly across teams.
 """
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from itertools import product
 
+from django.db import connections
 from django.db.models import (
     Avg,
     Count,
@@ -100,18 +102,33 @@ class Engine:
     def _simple(self, metric: SimpleMetric, ctx: Ctx) -> Series:
         qs = scoped_queryset(metric.model, metric.time_field, ctx,
                              compile_filter(metric.filter, metric.exclude))
-        rows = _grouped(qs, metric.model, metric.time_field, ctx, {"value": aggregate(metric)})
         empty = Decimal(0) if metric.additive else None
-        return {key: _number(row["value"]) if row["value"] is not None else empty
-                for key, row in rows.items()}
+
+        def values(rows):
+            return {key: _number(row["value"]) if row["value"] is not None else empty
+                    for key, row in rows.items()}
+
+        rows, totals = _grouped_with_totals(qs, metric.model, metric.time_field, ctx,
+                                            {"value": aggregate(metric)},
+                                            not _exactly_summable(metric))
+        if totals is not None:
+            self._cache[(metric.key, repr(metric), _total_ctx(ctx))] = values(totals)
+        return values(rows)
 
     def _conversion(self, metric: ConversionMetric, ctx: Ctx) -> Series:
         qs = scoped_queryset(metric.model, metric.time_field, ctx,
                              compile_filter(metric.filter, metric.exclude))
         aggregates = {"base": Count("pk"), "converted": Count("pk", filter=converted_q(metric))}
-        rows = _grouped(qs, metric.model, metric.time_field, ctx, aggregates)
-        return {key: (Decimal(row["converted"]) / row["base"] if row["base"] else None)
-                for key, row in rows.items()}
+
+        def values(rows):
+            return {key: (Decimal(row["converted"]) / row["base"] if row["base"] else None)
+                    for key, row in rows.items()}
+
+        rows, totals = _grouped_with_totals(qs, metric.model, metric.time_field, ctx,
+                                            aggregates, True)
+        if totals is not None:
+            self._cache[(metric.key, repr(metric), _total_ctx(ctx))] = values(totals)
+        return values(rows)
 
     # -- kinds combining series -------------------------------------------------------
 
@@ -153,10 +170,17 @@ class Engine:
             qs = scoped_queryset(num.model, num.time_field, ctx, rows_q)
             aggregates = {name: aggregate(m, filter=f or None) for name, m, f in
                           zip(("num", "den"), parts, filters, strict=True)}
-            rows = _grouped(qs, num.model, num.time_field, ctx, aggregates)
-            self._cache[key] = tuple(
-                {k: _number(row[name]) if row[name] is not None else Decimal(0)
-                 for k, row in rows.items()} for name in ("num", "den"))
+            summable = all(_exactly_summable(m) for m in parts)
+            rows, totals = _grouped_with_totals(qs, num.model, num.time_field, ctx, aggregates,
+                                                not summable)
+
+            def values(rows):
+                return tuple({k: _number(row[name]) if row[name] is not None else Decimal(0)
+                              for k, row in rows.items()} for name in ("num", "den"))
+
+            self._cache[key] = values(rows)
+            if totals is not None:
+                self._cache[("fused", repr(num), repr(den), _total_ctx(ctx))] = values(totals)
         return self._cache[key]
 
     def rolled_up(self, metric, ctx: Ctx):
@@ -297,24 +321,82 @@ def time_range_q(model, time_field: str, span: Span) -> Q:
     return Q(**{f"{time_field}__gte": span.start, f"{time_field}__lte": span.end})
 
 
-def _grouped(qs, model_label, time_field, ctx: Ctx, aggregates: dict) -> dict:
-    """Rows of aggregates keyed by (period, dimension values), computed in one query."""
+def _groups(model_label, time_field, ctx: Ctx) -> dict:
     groups = {}
     if ctx.span.grain:
         groups["_period"] = Trunc(time_field, ctx.span.grain)
     for dim in ctx.by:
         path = dimensions.group_expression(model_label, dim)
         groups[f"_dim_{dim}"] = F(path) if isinstance(path, str) else path
+    return groups
+
+
+def _grouped(qs, model_label, time_field, ctx: Ctx, aggregates: dict) -> dict:
+    """Rows of aggregates keyed by (period, dimension values), computed in one query."""
+    groups = _groups(model_label, time_field, ctx)
     if not groups:
         row = qs.aggregate(**aggregates)
         return {(ctx.span.start, ()): row}
     rows = qs.annotate(**groups).values(*groups).annotate(**aggregates).order_by()
+    return _keyed(rows, ctx)
+
+
+def _keyed(rows, ctx: Ctx) -> dict:
     result = {}
     for row in rows:
         period = _period(row["_period"], ctx.span.grain) if ctx.span.grain else ctx.span.start
         dims = tuple(row[f"_dim_{dim}"] for dim in ctx.by)
         result[(period, dims)] = row
     return result
+
+
+def _total_ctx(ctx: Ctx) -> Ctx:
+    return ctx.with_span(Span(ctx.span.start, ctx.span.end))
+
+
+_GROUP_BY = re.compile(r" GROUP BY ((?:\d+, )*\d+)$")
+
+
+def _grouped_with_totals(qs, model_label, time_field, ctx: Ctx, aggregates: dict,
+                         wanted: bool) -> tuple[dict, dict | None]:
+    """`_grouped`'s rows, and, when `wanted` and the database can, the span's totals per
+    group from the same scan (None otherwise).
+
+    A report asks for a metric per period and for its totals. Counts and integer sums
+    add up from the periods; a distinct count, an average or a median does not, and used
+    to cost a second scan of the table. On PostgreSQL one `GROUP BY GROUPING SETS
+    ((dims, period), (dims))` gives both: the rows of the second set carry a NULL period
+    (a period is never NULL otherwise: the time field is filtered to the span)."""
+    if not (wanted and ctx.span.grain and connections[qs.db].vendor == "postgresql"):
+        return _grouped(qs, model_label, time_field, ctx, aggregates), None
+    groups = _groups(model_label, time_field, ctx)
+    query = qs.annotate(**groups).values(*groups).annotate(**aggregates).order_by().query
+    compiler = query.get_compiler(using=qs.db)
+    names = [*query.extra_select, *query.values_select, *query.annotation_select]
+    positions = {name: str(names.index(name) + 1) for name in groups}
+    plain = compiler.as_sql
+
+    def as_sql(*args, **kwargs):
+        sql, params = plain(*args, **kwargs)
+        match = _GROUP_BY.search(sql)
+        if match is None or set(match.group(1).split(", ")) != set(positions.values()):
+            raise _NoGroupingSets(sql)
+        dims = [positions[name] for name in groups if name != "_period"]
+        both = ", ".join([*dims, positions["_period"]])
+        return f"{sql[:match.start()]} GROUP BY GROUPING SETS (({both}), ({', '.join(dims)}))", \
+            params
+
+    compiler.as_sql = as_sql
+    try:
+        rows = [dict(zip(names, row, strict=True)) for row in compiler.results_iter()]
+    except _NoGroupingSets:  # Django wrote the query another way: ask twice, as before
+        return _grouped(qs, model_label, time_field, ctx, aggregates), None
+    return (_keyed([r for r in rows if r["_period"] is not None], ctx),
+            _keyed([r for r in rows if r["_period"] is None], _total_ctx(ctx)))
+
+
+class _NoGroupingSets(Exception):
+    """The compiled query did not end in the positional GROUP BY this rewrite expects."""
 
 
 def _period(value, grain) -> date:

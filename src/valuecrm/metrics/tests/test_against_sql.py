@@ -195,7 +195,8 @@ def secs(start, end):
     return f"((julianday({end}) - julianday({start})) * 86400.0)"
 
 
-def hand_sql(key):
+def hand_sql(key, all_rows=False):
+    """The hand query's value (`all_rows`: every row it returns, for grouped queries)."""
     sql = SQL.get(key) or PG_ONLY[key]
     while "{secs(" in sql:
         head, rest = sql.split("{secs(", 1)
@@ -210,7 +211,9 @@ def hand_sql(key):
               "p1": START - timedelta(days=1)}
     with connection.cursor() as cursor:
         cursor.execute(sql, bounds)
-        row = cursor.fetchone()  # none for a grouped query (the benchmark's) over no rows
+        if all_rows:
+            return cursor.fetchall()
+        row = cursor.fetchone()
         return row[0] if row else None
 
 
