@@ -250,6 +250,9 @@ PRICE_BAND_EDGES = [Decimal(edge) for edge in os.environ.get(
     "PRICE_BAND_EDGES", "1000,10000,100000").split(",") if edge.strip()]
 POPULARITY_TIERS = [("A", 0.2), ("B", 0.5)]
 POPULARITY_REST = "C"
+# The metric engine answers from rollups (metrics/rollups.py) when they give the same
+# number; false reads the raw tables always (the rollups are still kept by triggers).
+METRICS_USE_ROLLUPS = _env_bool("METRICS_USE_ROLLUPS", True)
 # Region used to read phone numbers written without a country code.
 PHONE_DEFAULT_REGION = os.environ.get("PHONE_DEFAULT_REGION", "CN")
 

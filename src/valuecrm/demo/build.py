@@ -29,6 +29,7 @@ from valuecrm.demo.sink import open_sink
 from valuecrm.demo.stories import Generator
 from valuecrm.demo.timeline import Timeline
 from valuecrm.demo.usage import Approvals, build_usage
+from valuecrm.metrics.models import RollupState
 from valuecrm.org.models import User
 from valuecrm.pool.actions import sweep_pools
 from valuecrm.sales.models import Stage
@@ -36,8 +37,10 @@ from valuecrm.value.demo import build_value_demo
 
 # Kept by a reset: what migrations create (content types, permissions, the pipeline's and
 # the delivery's stages).
+# RollupState: the migrations record the rollups' time zone there; without it the triggers
+# would stop keeping the rollups (metrics/rollups.py).
 KEPT_TABLES = {"django_migrations", "django_content_type", "auth_permission",
-               Stage._meta.db_table, OrderStage._meta.db_table}
+               Stage._meta.db_table, OrderStage._meta.db_table, RollupState._meta.db_table}
 
 
 def holds_other_data() -> bool:

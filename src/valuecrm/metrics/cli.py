@@ -1,7 +1,9 @@
-"""The `tree` and `funnel` subcommands of `valuecrm metrics` (parsers and runners)."""
+"""The `tree`, `funnel`, `target` and `rebuild-rollups` subcommands of `valuecrm metrics`
+(parsers and runners)."""
 
 import json
 from datetime import date, datetime, time, timedelta
+from time import monotonic
 
 from django.core.management.base import CommandError
 from django.utils import timezone
@@ -186,3 +188,14 @@ def run_target(command, options):
             show(child, depth + 1)
 
     show(result["root"], 0)
+
+
+def run_rebuild_rollups(command, options):
+    from valuecrm.metrics import rollups
+
+    for rollup in rollups.ROLLUPS:
+        started = monotonic()
+        rows = rollups.rebuild(rollup)
+        command.stdout.write(f"{rollup.name}: {rows:,} rows, days in "
+                             f"{rollups.time_zone_of(rollup, 'default')}, "
+                             f"{monotonic() - started:.1f} s")

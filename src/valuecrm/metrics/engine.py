@@ -29,7 +29,7 @@ from django.db.models import (
 from django.db.models.functions import Trunc
 from django.utils import timezone
 
-from valuecrm.metrics import dimensions, expr
+from valuecrm.metrics import dimensions, expr, rollups
 from valuecrm.metrics.catalog import (
     ConversionMetric,
     CumulativeMetric,
@@ -64,6 +64,7 @@ class Engine:
 
     def series(self, metric, ctx: Ctx) -> Series:
         """Values by (period, dimension values) for the periods of ctx.span."""
+        metric = self.rolled_up(metric, ctx)
         cache_key = (metric.key, repr(metric), ctx)
         if cache_key not in self._cache and (summed := self._summed(metric, ctx)) is not None:
             self._cache[cache_key] = summed
@@ -132,7 +133,7 @@ class Engine:
     # -- kinds combining series -------------------------------------------------------
 
     def _ratio(self, metric: RatioMetric, ctx: Ctx) -> Series:
-        num_metric, den_metric = (self.part_metric(metric, n)
+        num_metric, den_metric = (self.rolled_up(self.part_metric(metric, n), ctx)
                                   for n in ("numerator", "denominator"))
         fused = self._fused(num_metric, den_metric, ctx)
         num, den = fused or (self.series(num_metric, ctx), self.series(den_metric, ctx))
@@ -180,6 +181,19 @@ class Engine:
             self._cache[key] = values(rows)
             if totals is not None:
                 self._cache[("fused", repr(num), repr(den), _total_ctx(ctx))] = values(totals)
+        return self._cache[key]
+
+    def rolled_up(self, metric, ctx: Ctx):
+        """The simple metric over a rollup when that gives exactly its answer for ctx
+        (see rollups.py), else the metric itself."""
+        if not isinstance(metric, SimpleMetric):
+            return metric
+        return rollups.answer_from(metric, ctx, self._rollup_time_zone) or metric
+
+    def _rollup_time_zone(self, rollup) -> str | None:
+        key = ("rollup_time_zone", rollup.name)
+        if key not in self._cache:
+            self._cache[key] = rollups.time_zone_of(rollup)
         return self._cache[key]
 
     def part_metric(self, metric: RatioMetric, name: str):

@@ -1,9 +1,11 @@
 """Data scope: who sees and who may change which records. The ONE place this is decided.
 
 Every scoped model names the lookup to its owning user in `scope_owner` (e.g. "owner" or
-"customer__owner"). API handlers, pages, exports, search, reports and jobs acting for a
-user all start from `Model.objects.visible_to(user)` or `.editable_by(user)`; nothing
-else filters by owner for access control.
+"customer__owner"); the metric rollups (metrics.ActivityDay, ActivityCustomerMonth) keep
+their source's owner as a key and name it the same way, so a report from a rollup is scoped
+by exactly the rule of the rows it adds up. API handlers, pages, exports, search, reports
+and jobs acting for a user all start from `Model.objects.visible_to(user)` or
+`.editable_by(user)`; nothing else filters by owner for access control.
 
 - rep: records they own;
 - team manager / department head: records owned by anyone in their unit's subtree;

@@ -1,4 +1,5 @@
-"""`valuecrm metrics list|show|tree|funnel`: the metric engine from the command line."""
+"""`valuecrm metrics list|show|tree|funnel|target|rebuild-rollups`: the metric engine from
+the command line."""
 
 import csv
 import json
@@ -43,6 +44,9 @@ class Command(BaseCommand):
 
         add_tree_parser(sub)
         add_funnel_parser(sub)
+        sub.add_parser("rebuild-rollups", help=(
+            "Refill the rollups from the raw tables in the current TIME_ZONE (after a "
+            "change of TIME_ZONE; the triggers keep them exact otherwise)."))
 
     def handle(self, *args, action, **options):
         from valuecrm.metrics import cli
@@ -53,7 +57,8 @@ class Command(BaseCommand):
             if action == "show":
                 return self._show(options)
             handler = {"tree": cli.run_tree, "funnel": cli.run_funnel,
-                       "target": cli.run_target}[action]
+                       "target": cli.run_target,
+                       "rebuild-rollups": cli.run_rebuild_rollups}[action]
             return handler(self, options)
         except (CatalogError, ValueError) as exc:
             raise CommandError(str(exc)) from None
