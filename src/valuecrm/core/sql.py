@@ -18,7 +18,11 @@ def one_parameter(values: list, field: models.Field):
     import of 50,000 leads) where one array costs next to nothing."""
     if connection.vendor != "postgresql":
         return values
-    return RawSQL(f"SELECT unnest(%s::{field.db_type(connection)}[])", (list(values),))
+    # Text, not varchar(n): a cast to varchar(n) would cut a longer value to n characters,
+    # and it could then match where the IN list would not (btree indexes serve both).
+    textual = isinstance(field, (models.CharField, models.TextField))
+    kind = "text" if textual else field.db_type(connection)
+    return RawSQL(f"SELECT unnest(%s::{kind}[])", (list(values),))
 
 
 def _column(model: type[models.Model], attname: str) -> str:
