@@ -34,9 +34,9 @@ class _MobileShortcut:
 
     Exact by construction: the checks are phonenumbers' own metadata for the region, and a
     number is only taken when parse could not have read it otherwise: the digits fully match
-    the mobile pattern (so is_valid_number holds), their length is possible for the region
-    (is_possible_number), and no national prefix or carrier code could be stripped from
-    them (national_prefix_for_parsing does not match at their start).
+    the region's general and mobile patterns (so is_valid_number holds), their length is
+    possible for both (is_possible_number), and no national prefix or carrier code could be
+    stripped from them (national_prefix_for_parsing does not match at their start).
     test_phone_shortcut.py compares it with phonenumbers over generated and all prefixes.
     """
 
@@ -47,6 +47,7 @@ class _MobileShortcut:
     def __init__(self, meta):
         never = "(?!)"
         self.cc = str(meta.country_code)
+        self.general = re.compile(meta.general_desc.national_number_pattern or never)
         self.mobile = re.compile(meta.mobile.national_number_pattern or never)
         self.lengths = set(meta.mobile.possible_length) & set(meta.general_desc.possible_length)
         self.strippable = re.compile(meta.national_prefix_for_parsing or never)
@@ -68,8 +69,8 @@ class _MobileShortcut:
             national = digits[len(self.cc):]
         else:
             national = digits
-        if (len(national) not in self.lengths or not self.mobile.fullmatch(national)
-                or self.strippable.match(national)):
+        if (len(national) not in self.lengths or not self.general.fullmatch(national)
+                or not self.mobile.fullmatch(national) or self.strippable.match(national)):
             return None
         return f"+{self.cc}{national}"
 
