@@ -7,8 +7,10 @@ Generates a CSV of N leads (unique phones and emails, Chinese names, a channel, 
 imports it with `import_records` as `valuecrm import leads FILE` does (every row validated,
 duplicate-checked in the file and the database, history rows naming the actor) and loads
 the same file with COPY into a bare table of text columns, then prints both rates and the
-ratio. Both run inside a transaction that is rolled back, so the database is left as it was
-(neither commit is measured). `--orm` writes with the ORM's bulk_create instead of COPY (the
+ratio; then COPYs the imported rows, as stored, into a copy of crm_lead with all its indexes,
+the database's own floor for these rows, and prints the import's share of that rate. All
+runs inside a transaction that is rolled back, so the database is left as it was (no
+commit is measured). `--orm` writes with the ORM's bulk_create instead of COPY (the
 path SQLite takes), for comparison. Peak RSS is the process's, measured after the import.
 """
 
