@@ -7,6 +7,22 @@ language; only the INSERT prefix is written here.
 
 from django.db import connection, models
 from django.db.models import Value
+from django.db.models.expressions import RawSQL
+
+
+def one_parameter(values: list, field: models.Field):
+    """`values` for a `field__in` lookup: on PostgreSQL as one array parameter
+    (`IN (SELECT unnest(%s))`, planned as an index lookup per value like the IN list),
+    elsewhere as the list. psycopg parses a query text anew for each execution once it is
+    long, and a list of a thousand values costs ~25 us a value to parse (measured in an
+    import of 50,000 leads) where one array costs next to nothing."""
+    if connection.vendor != "postgresql":
+        return values
+    # Text, not varchar(n): a cast to varchar(n) would cut a longer value to n characters,
+    # and it could then match where the IN list would not (btree indexes serve both).
+    textual = isinstance(field, (models.CharField, models.TextField))
+    kind = "text" if textual else field.db_type(connection)
+    return RawSQL(f"SELECT unnest(%s::{kind}[])", (list(values),))
 
 
 def _column(model: type[models.Model], attname: str) -> str:
@@ -42,6 +58,8 @@ def insert_history_from_select(model, pk_subquery, *, user_id, reason: str, when
         "history_type": Value(history_type, output_field=models.CharField()),
         "history_user_id": Value(user_id, output_field=models.BigIntegerField()),
     }
+    if isinstance(pk_subquery, list):
+        pk_subquery = one_parameter(pk_subquery, model._meta.pk)
     source = getattr(model, "all_objects", model._default_manager).filter(pk__in=pk_subquery)
     select = source.order_by().values_list(*tracked, *constants.values())
     return insert_from_select(historical, [*tracked, *constants], select)

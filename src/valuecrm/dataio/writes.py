@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from valuecrm.core.sql import insert_history_from_select
+from valuecrm.core.sql import insert_history_from_select, one_parameter
 from valuecrm.crm.models import Customer, Lead
 from valuecrm.sales.models import ContractLine, Opportunity, OpportunityStageChange, Stage
 
@@ -81,7 +81,9 @@ def existing_matches(model, batch, keys) -> dict[int, dict[tuple, tuple[int, ...
             continue
         hits: dict[tuple, list[int]] = {}
         for chunk in _chunks({value[0] for value in wanted}, LOOKUP_CHUNK):
-            rows = model.objects.filter(**{f"{key[0]}__in": chunk}).values_list(*key, "pk")
+            chunk = one_parameter(chunk, model._meta.get_field(key[0]))
+            rows = model.objects.filter(**{f"{key[0]}__in": chunk}).order_by().values_list(
+                *key, "pk")
             for *value, pk in rows:
                 if tuple(value) in wanted:
                     hits.setdefault(tuple(value), []).append(pk)
