@@ -7,6 +7,7 @@ errors come back next to the field, or the row, they name."""
 from decimal import Decimal
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from valuecrm.campaigns.models import Campaign, Variant
@@ -55,11 +56,11 @@ def variant_rows(data):
 
 
 class ActiveProducts:
-    """Orders name products still sold."""
+    """Orders name products still sold (or keep the one they have)."""
 
     def limit_choices(self, name, queryset):
         if name == "product":
-            return queryset.filter(is_active=True)
+            return queryset.filter(Q(is_active=True) | Q(pk=self.instance.product_id))
         return super().limit_choices(name, queryset)
 
 

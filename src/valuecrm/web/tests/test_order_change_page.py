@@ -63,3 +63,19 @@ def test_read_only_people_and_other_teams_are_refused(order, org, client):
     client.force_login(org.rep_c)
     assert client.post(url, change(order, quantity="4")).status_code == 404
     assert not order.changes.exists()
+
+
+def test_a_product_no_longer_sold_stays_on_its_order(records, org, product, client):
+    order = create_order(actor=org.rep_a, data={
+        "number": "SO-OLD", "contract_id": records["rep_a"].contract.pk,
+        "product_id": product.pk, "quantity": Decimal("1")})
+    product.is_active = False
+    product.save()
+    client.force_login(org.rep_a)
+    url = reverse("web:order_edit", args=[order.pk])
+    response = client.post(url, change(order, product=product.pk, quantity="2"))
+    assert response.status_code == 302
+    order.refresh_from_db()
+    assert (order.product, order.quantity) == (product, Decimal("2"))
+    new = client.get(reverse("web:order_create")).context["form"]
+    assert product not in new.fields["product"].queryset
