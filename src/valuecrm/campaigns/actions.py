@@ -9,6 +9,7 @@ correlated subqueries.
 
 from datetime import timedelta
 
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import transaction
 from django.db.models import (
     Count,
@@ -27,7 +28,7 @@ from django.utils.translation import gettext as _
 from valuecrm.campaigns.assignment import assign
 from valuecrm.campaigns.gateways import Message, gateway_for
 from valuecrm.campaigns.models import Campaign, Channel, OptOut, Send, Variant
-from valuecrm.core.errors import Conflict, Forbidden, NotFound
+from valuecrm.core.errors import Conflict, Forbidden, NotFound, ValidationError
 from valuecrm.core.records import ensure_can_write
 from valuecrm.crm.models import Contact, Lead
 from valuecrm.org.scope import can_run_campaigns
@@ -35,6 +36,7 @@ from valuecrm.sales.models import Contract, Opportunity
 from valuecrm.segments.conditions import SIGNED
 from valuecrm.segments.models import Segment
 from valuecrm.segments.queries import segment_contacts
+from valuecrm.usage.actions import track
 
 BATCH = 1000
 
@@ -75,8 +77,16 @@ def create_campaign(*, actor, name: str, segment_id: int, variants: list[dict],
     if not variants:
         raise Conflict(_("A campaign needs at least one variant."), code="no_variant")
     campaign = _save(actor, Campaign(name=name, segment=segment, owner=actor, **settings))
-    for data in variants:
-        _save(actor, Variant(campaign=campaign, **data))
+    for index, data in enumerate(variants):
+        try:
+            _save(actor, Variant(campaign=campaign, **data))
+        except ValidationError as exc:
+            # Named by position, as the API's schema errors are (variants.1.message), so a
+            # form shows each error on its own variant.
+            raise ValidationError({
+                f"variants.{index}" + ("" if field == NON_FIELD_ERRORS else f".{field}"): errors
+                for field, errors in exc.error_dict.items()}) from None
+    track(actor, "campaigns", "create")
     return campaign
 
 

@@ -111,7 +111,9 @@ class Variant(models.Model):
         verbose_name = _("variant")
         verbose_name_plural = _("variants")
         ordering = ["campaign", "id"]
-        constraints = [models.UniqueConstraint("campaign", "name", name="variant_name_once")]
+        constraints = [models.UniqueConstraint(
+            "campaign", "name", name="variant_name_once",
+            violation_error_message=_("Another variant of this campaign has this name."))]
 
     def __str__(self) -> str:
         return f"{self.campaign}: {self.name}"

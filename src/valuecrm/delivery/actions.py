@@ -24,6 +24,7 @@ from valuecrm.delivery.models import (
     PurchaseOrder,
     delivery_target_days,
 )
+from valuecrm.usage.actions import track
 from valuecrm.webhooks.actions import emit
 
 MODIFIABLE = {"quantity": "quantity", "spec": "spec", "due_date": "due_date",
@@ -74,6 +75,7 @@ def create_order(*, actor, data: dict) -> Order:
     })
     OrderStageEvent.objects.create(order=order, stage=first, entered_at=placed_at, actor=actor)
     emit("order.created", _order_payload(order))
+    track(actor, "delivery", "create_order")
     return order
 
 

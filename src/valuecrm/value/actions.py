@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from valuecrm.core.errors import ValidationError
 from valuecrm.core.records import create_record, update_record
+from valuecrm.usage.actions import track
 from valuecrm.value.models import (
     CycleTarget,
     Initiative,
@@ -87,6 +88,7 @@ def create_initiative(*, actor, name: str, launch_date: date, metrics: dict,
     initiative.requirements.set(requirements)
     _children(initiative, InitiativeMetric, "initiative", expected, "expected_change",
               "metrics")
+    track(actor, "initiatives", "create")
     return initiative
 
 

@@ -110,8 +110,9 @@ class Initiative(Owned):
         verbose_name = _("initiative")
         verbose_name_plural = _("initiatives")
         ordering = ["-launch_date", "-id"]
-        constraints = [models.CheckConstraint(condition=Q(measure_days__gte=7),
-                                              name="initiative_measures_a_week")]
+        constraints = [models.CheckConstraint(
+            condition=Q(measure_days__gte=7), name="initiative_measures_a_week",
+            violation_error_message=_("Measure at least 7 days before and after launch."))]
 
     def __str__(self) -> str:
         return self.name

@@ -2,9 +2,11 @@
 
 from django.urls import reverse
 
+from valuecrm.campaigns.models import Campaign
 from valuecrm.crm.models import Activity, Contact, Customer, Lead
 from valuecrm.delivery.models import Order, PurchaseOrder
 from valuecrm.sales.models import Contract, Opportunity
+from valuecrm.value.models import Initiative
 
 DETAIL_URLS = {
     Lead: "web:lead_detail",
@@ -13,6 +15,8 @@ DETAIL_URLS = {
     Opportunity: "web:opportunity_detail",
     Contract: "web:contract_detail",
     Order: "web:order_detail",
+    Campaign: "web:campaign_detail",
+    Initiative: "web:initiative_detail",
 }
 
 

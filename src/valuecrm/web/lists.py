@@ -218,9 +218,9 @@ LISTS = {
     "order": ListPage(
         key="order", model=Order, title=_("Sales orders"), filterset=OrderFilter,
         select_related=("contract__customer", "contract__owner", "stage"),
-        default_sort="-placed_at", tabs="web/delivery/tabs.html",
-        empty_hint=_("No orders match. Orders are placed on signed contracts (API or "
-                     "import); clear the filters to see all of yours."),
+        default_sort="-placed_at", tabs="web/delivery/tabs.html", create_url="web:order_create",
+        empty_hint=_("No orders match. Place one with New or from its contract's page; clear "
+                     "the filters to see all of yours."),
         columns=(Column(_("Number"), "number"), Column(_("Customer"), key="customer"),
                  Column(pgettext_lazy("order", "Stage"), key="stage"),
                  Column(_("Quantity"), "quantity", numeric=True),

@@ -73,6 +73,7 @@ urlpatterns = [
     path("segments/", scrm.segment_list, name="segment_list"),
     path("segments/preview/", scrm.segment_preview, name="segment_preview"),
     path("campaigns/", scrm.campaign_list, name="campaign_list"),
+    path("campaigns/new/", scrm.campaign_create, name="campaign_create"),
     path("campaigns/<int:pk>/", scrm.campaign_detail, name="campaign_detail"),
     path("referrals/review/", scrm.review_queue, name="review_queue"),
     path("referrals/submissions/<int:pk>/image/", scrm.submission_image,
@@ -106,7 +107,9 @@ urlpatterns = [
     path("channels/", metrics.channels, name="channel_scorecard"),
     # Delivery
     path("orders/", list_view("order"), name="order_list"),
+    path("orders/new/", delivery.order_create, name="order_create"),
     path("orders/<int:pk>/", delivery.order_detail, name="order_detail"),
+    path("orders/<int:pk>/edit/", delivery.order_edit, name="order_edit"),
     path("orders/<int:pk>/move/", delivery.order_move, name="order_move"),
     path("suppliers/", delivery.supplier_list, name="supplier_list"),
     # Approvals
@@ -118,6 +121,7 @@ urlpatterns = [
     path("quality/", quality.quality_page, name="quality_page"),
     path("usage/", usage.usage_page, name="usage_page"),
     path("initiatives/", initiatives.initiative_list, name="initiative_list"),
+    path("initiatives/new/", initiatives.initiative_create, name="initiative_create"),
     path("initiatives/<int:pk>/", initiatives.initiative_detail, name="initiative_detail"),
     path("requirements/", initiatives.requirement_list, name="requirement_list"),
 ]

@@ -1,23 +1,28 @@
 """Delivery pages: an order's stages (with rework), changes, inspections, returns and
-purchase orders, the stage move (delivery.actions.move_order_stage), and the supplier
-scorecard (delivery.queries.supplier_scorecard). The order list is a `ListPage`
-(web/lists.py)."""
+purchase orders, the stage move (delivery.actions.move_order_stage), placing an order
+(create_order) and changing one (modify_order), and the supplier scorecard
+(delivery.queries.supplier_scorecard). The order list is a `ListPage` (web/lists.py)."""
 
 from django import forms
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from valuecrm.core.errors import Conflict, ValidationError
 from valuecrm.core.records import ensure_can_write
-from valuecrm.delivery.actions import move_order_stage
+from valuecrm.delivery.actions import create_order, modify_order, move_order_stage
 from valuecrm.delivery.models import Order, OrderStage
 from valuecrm.delivery.queries import order_stage_timeline, supplier_scorecard
+from valuecrm.sales.models import Contract
 from valuecrm.web.htmx import render_page
-from valuecrm.web.views.forms import domain_errors, go_to, refusal
+from valuecrm.web.operation_forms import OrderChangeForm, OrderForm
+from valuecrm.web.views.forms import domain_errors, go_to, posted, refusal, submit
 from valuecrm.web.views.periods import SpanForm
+from valuecrm.web.views.records import edit_page
 
 
 class MoveForm(forms.Form):
@@ -69,6 +74,45 @@ def order_move(request, pk):
             return _detail(request, order, form, error=refusal(exc), status=422)
         return go_to(request, reverse("web:order_detail", args=[order.pk]))
     return _detail(request, order, form, status=422)
+
+
+def _placing(request) -> dict:
+    """What a new order starts from: `?contract=` (the contract page's "Create order")
+    prefills the contract and, when it sells one product, that product and quantity."""
+    pk = request.GET.get("contract", "")
+    if not pk:
+        return {"initial": {}, "back": reverse("web:order_list")}
+    if not pk.isdigit():
+        raise Http404
+    contract = get_object_or_404(Contract.objects.visible_to(request.user).select_related(
+        "customer"), pk=pk)
+    initial = {"contract": contract}
+    lines = list(contract.lines.all()[:2])
+    if len(lines) == 1:
+        initial.update(product=lines[0].product_id, quantity=lines[0].quantity)
+    return {"initial": initial, "back": reverse("web:contract_detail", args=[contract.pk]),
+            "intro": _("For contract %(number)s of %(customer)s.") % {
+                "number": contract.number, "customer": contract.customer}}
+
+
+@login_required
+@domain_errors
+def order_create(request):
+    start = _placing(request)
+    form = OrderForm(posted(request), initial=start.pop("initial"), user=request.user)
+    return submit(request, form,
+                  lambda f: create_order(actor=request.user, data=f.values()),
+                  context={"title": _("New sales order"), **start},
+                  success=lambda o: _("Order %(number)s placed.") % {"number": o.number})
+
+
+@login_required
+@domain_errors
+def order_edit(request, pk):
+    """Change what the customer changed; each changed field is recorded with the reason."""
+    return edit_page(request, Order, pk, OrderChangeForm, title=_("Change order"),
+                     update=modify_order,
+                     success=lambda o: _("Order %(number)s changed.") % {"number": o.number})
 
 
 @login_required

@@ -7,6 +7,7 @@ form is swapped; on success the browser goes to the record's page.
 
 from functools import wraps
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
@@ -46,22 +47,30 @@ def posted(request):
     return request.POST if request.method == "POST" else None
 
 
-def submit(request, form, save, *, context: dict, aliases=None):
-    """Run `save(form)` on a valid POST; return the response to send back."""
+def submit(request, form, save, *, context: dict, aliases=None, rows=None, success=None):
+    """Run `save(form)` on a valid POST; return the response to send back.
+
+    `rows` ({name: Rows}) are repeated rows posted with the form (see `apply_errors`);
+    `success(obj)` is the message shown on the record's page after saving."""
     ensure_can_write(request.user)
-    if request.method == "POST" and form.is_valid():
+    rows = rows or {}
+    # Every part is validated (a list, not a generator) so each shows its own errors.
+    if request.method == "POST" and all([form.is_valid(), *(r.is_valid() for r in rows.values())]):
         try:
             obj = save(form)
         except ValidationError as exc:
-            apply_errors(form, exc, aliases=aliases)
+            apply_errors(form, exc, aliases=aliases, rows=rows)
         except (NotFound, Forbidden):
             raise
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:
+            if success is not None:
+                messages.success(request, success(obj))
             return go_to(request, record_url(obj))
     status = 422 if request.method == "POST" else 200
-    return render_page(request, "web/form.html", {**context, "form": form}, status=status)
+    return render_page(request, "web/form.html",
+                       {**context, "form": form, "row_sets": list(rows.values())}, status=status)
 
 
 def refusal(exc: DomainError | ValidationError) -> str:

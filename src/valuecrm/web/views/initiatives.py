@@ -1,14 +1,20 @@
 """Initiatives (what shipped, expected vs measured change of its metrics, drift when the
-measured change falls short) and the requirement backlog ranked by alignment with the
-current targets. Numbers from value.queries (measure_initiative, requirement_backlog)."""
+measured change falls short; the form that records one) and the requirement backlog ranked
+by alignment with the current targets. Numbers from value.queries (measure_initiative,
+requirement_backlog)."""
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from valuecrm.value.actions import create_initiative
 from valuecrm.value.models import Initiative
 from valuecrm.value.queries import measure_initiative, requirement_backlog
 from valuecrm.web.htmx import render_page
+from valuecrm.web.operation_forms import InitiativeForm, metric_rows
+from valuecrm.web.views.forms import domain_errors, posted, submit
 from valuecrm.web.views.metrics import label
 
 VERDICTS = {"improved": _("Improved"), "worsened": _("Worsened"),
@@ -37,6 +43,19 @@ def initiative_list(request):
             for i in initiatives]
     return render_page(request, "web/initiatives/list.html", {"rows": rows},
                        partial="web/initiatives/list.html")
+
+
+@login_required
+@domain_errors
+def initiative_create(request):
+    """Record what shipped and the metrics it should move (value.actions.create_initiative)."""
+    form = InitiativeForm(posted(request), user=request.user)
+    metrics = metric_rows(posted(request))
+    return submit(request, form, lambda f: create_initiative(
+        actor=request.user, metrics=metrics.values(), **f.values(),
+    ), rows={"metrics": metrics}, context={
+        "title": _("New initiative"), "back": reverse("web:initiative_list")},
+        success=lambda i: gettext("Initiative “%(name)s” recorded.") % {"name": i.name})
 
 
 @login_required

@@ -28,8 +28,11 @@ def _visible(request, model, pk, *related):
     return get_object_or_404(qs.select_related(*related), pk=pk)
 
 
-def _edit(request, model, pk, form_class, *, title, update=None, extra=None):
-    """The edit page of any record: the form carries `version` so stale edits are refused."""
+def edit_page(request, model, pk, form_class, *, title, update=None, extra=None,
+              success=None):
+    """The edit page of any record: the form carries `version` so stale edits are refused.
+    `update` is the action (default: core.records.update_record); it also gets the form's
+    `extras()`, such as the reason for a change."""
     obj = _visible(request, model, pk)
     form = form_class(posted(request), instance=obj, user=request.user)
 
@@ -37,12 +40,12 @@ def _edit(request, model, pk, form_class, *, title, update=None, extra=None):
         version = int(request.POST.get("version") or obj.version)
         if update is not None:
             return update(actor=request.user, pk=obj.pk, changes=form.values(),
-                          expected_version=version)
+                          expected_version=version, **form.extras())
         return update_record(actor=request.user, model=model, pk=obj.pk, changes=form.values(),
                              expected_version=version)
 
     version = request.POST.get("version", obj.version)
-    return submit(request, form, save,
+    return submit(request, form, save, success=success,
                   context={"title": title, "record": obj, "version": version, **(extra or {})})
 
 
@@ -70,7 +73,7 @@ def lead_create(request):
 @login_required
 @domain_errors
 def lead_edit(request, pk):
-    return _edit(request, Lead, pk, rf.LeadForm, title=_("Edit lead"),
+    return edit_page(request, Lead, pk, rf.LeadForm, title=_("Edit lead"),
                  extra=DUPLICATE_CHECK["lead"])
 
 
@@ -126,7 +129,7 @@ def customer_create(request):
 @login_required
 @domain_errors
 def customer_edit(request, pk):
-    return _edit(request, Customer, pk, rf.CustomerForm, title=_("Edit customer"),
+    return edit_page(request, Customer, pk, rf.CustomerForm, title=_("Edit customer"),
                  extra=DUPLICATE_CHECK["customer"])
 
 
@@ -152,7 +155,7 @@ def contact_detail(request, pk):
 @login_required
 @domain_errors
 def contact_edit(request, pk):
-    return _edit(request, Contact, pk, rf.ContactForm, title=_("Edit contact"))
+    return edit_page(request, Contact, pk, rf.ContactForm, title=_("Edit contact"))
 
 
 # Opportunities and contracts --------------------------------------------------------------
@@ -182,7 +185,7 @@ def opportunity_create(request, customer_pk):
 @login_required
 @domain_errors
 def opportunity_edit(request, pk):
-    return _edit(request, Opportunity, pk, rf.OpportunityForm, title=_("Edit opportunity"),
+    return edit_page(request, Opportunity, pk, rf.OpportunityForm, title=_("Edit opportunity"),
                  update=sales_actions.update_opportunity)
 
 

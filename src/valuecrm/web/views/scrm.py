@@ -1,18 +1,21 @@
 """Segmentation and campaign pages: segments with live counts (and a preview of an unsaved
-definition), campaigns with their per-variant results, and the manual screenshot review
-queue. The rules are the segments and campaigns apps'; these views only call them."""
+definition), campaigns with their per-variant results and the form that creates one, and
+the manual screenshot review queue. The rules are the segments and campaigns apps'; these
+views only call them."""
 
 import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from valuecrm.campaigns import queries as campaign_queries
+from valuecrm.campaigns.actions import create_campaign
 from valuecrm.campaigns.models import Submission
 from valuecrm.campaigns.referrals import decide_submission
 from valuecrm.crm.models import Contact
@@ -20,7 +23,8 @@ from valuecrm.org.scope import can_run_campaigns
 from valuecrm.segments import queries as segment_queries
 from valuecrm.segments.models import Segment
 from valuecrm.web.htmx import render_page
-from valuecrm.web.views.forms import domain_errors
+from valuecrm.web.operation_forms import CampaignForm, variant_rows
+from valuecrm.web.views.forms import domain_errors, posted, submit
 
 
 @login_required
@@ -54,7 +58,28 @@ def segment_preview(request):
 @login_required
 def campaign_list(request):
     campaigns = campaign_queries.campaigns_for(request.user).select_related("segment")
-    return render_page(request, "web/scrm/campaigns.html", {"campaigns": campaigns})
+    return render_page(request, "web/scrm/campaigns.html", {
+        "campaigns": campaigns, "can_create": can_run_campaigns(request.user)})
+
+
+@login_required
+@domain_errors
+def campaign_create(request):
+    """A draft campaign with its variants (campaigns.actions.create_campaign); only those
+    who run campaigns may open the form."""
+    if not can_run_campaigns(request.user):
+        raise PermissionDenied
+    form = CampaignForm(posted(request), user=request.user)
+    variants = variant_rows(posted(request))
+
+    def save(form):
+        data = form.values()
+        return create_campaign(actor=request.user, segment_id=data.pop("segment_id"),
+                               variants=variants.values(), **data)
+
+    return submit(request, form, save, rows={"variants": variants}, context={
+        "title": _("New campaign"), "back": reverse("web:campaign_list")},
+        success=lambda c: _("Campaign “%(name)s” saved as a draft.") % {"name": c.name})
 
 
 @login_required
