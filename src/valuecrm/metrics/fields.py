@@ -4,13 +4,15 @@ A field is a path (`total_amount`, `converted_opportunity__closed_at`) or arithm
 paths with a few functions: `seconds_between(start, end)`, `hours_between`,
 `days_between`, `related_sum(relation, field)` (the sum over a reverse relation, as a
 correlated subquery) and `positive(x)` (negative values count as 0). A plain path keeps
-its type (money stays Decimal), and so do sums and differences of Decimal fields (net
-amounts such as `amount - refunded_amount` stay exact); other arithmetic is done in
-floating point.
+its type (money stays Decimal), and so does arithmetic over Decimal and integer fields
+with + - * and division by a constant (net amounts such as `amount - refunded_amount`, line
+amounts such as `quantity * unit_price * (100 - discount_percent) / 100` stay exact);
+other arithmetic is done in floating point.
 """
 
 import re
 from datetime import datetime, time, timedelta
+from decimal import Decimal
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import (
@@ -41,25 +43,52 @@ def compile_field(text: str, model=None):
     tree = expr.parse(text, FIELD_FUNCTIONS)
     if isinstance(tree, expr.Name):
         return F(tree.name)
-    if model is not None and _decimal_sum(tree, model):
+    if model is not None and _exact(tree, model) and _has_decimal(tree, model):
         return ExpressionWrapper(_decimal(tree), output_field=DecimalField(
             max_digits=20, decimal_places=2))
     return _numeric(tree, model)
 
 
-def _decimal_sum(node, model) -> bool:
-    """Whether `node` only adds and subtracts Decimal fields."""
+_EXACT_FIELDS = {"DecimalField", "IntegerField", "PositiveIntegerField",
+                 "PositiveSmallIntegerField", "SmallIntegerField", "BigIntegerField"}
+
+
+def _exact(node, model) -> bool:
+    """Whether `node` is arithmetic the database can do exactly in `numeric`: Decimal and
+    integer fields and constants under + - *, divided only by a non-zero constant (money
+    such as `quantity * unit_price * discount_percent / 100` stays money)."""
+    if isinstance(node, expr.Num):
+        return True
+    if isinstance(node, expr.Name):
+        return field_type(model, node.name) in _EXACT_FIELDS
+    if isinstance(node, expr.Neg):
+        return _exact(node.operand, model)
+    if isinstance(node, expr.BinOp) and node.op == "/":
+        return (_exact(node.left, model) and isinstance(node.right, expr.Num)
+                and node.right.value != 0)
+    return (isinstance(node, expr.BinOp) and node.op in "+-*"
+            and _exact(node.left, model) and _exact(node.right, model))
+
+
+def _has_decimal(node, model) -> bool:
     if isinstance(node, expr.Name):
         return field_type(model, node.name) == "DecimalField"
-    return (isinstance(node, expr.BinOp) and node.op in "+-"
-            and _decimal_sum(node.left, model) and _decimal_sum(node.right, model))
+    if isinstance(node, expr.Neg):
+        return _has_decimal(node.operand, model)
+    return isinstance(node, expr.BinOp) and (
+        _has_decimal(node.left, model) or _has_decimal(node.right, model))
 
 
 def _decimal(node):
+    if isinstance(node, expr.Num):
+        return Value(Decimal(node.value), output_field=DecimalField())
     if isinstance(node, expr.Name):
         return F(node.name)
+    if isinstance(node, expr.Neg):
+        return Value(Decimal(0), output_field=DecimalField()) - _decimal(node.operand)
     left, right = _decimal(node.left), _decimal(node.right)
-    return left + right if node.op == "+" else left - right
+    return {"+": left + right, "-": left - right, "*": left * right,
+            "/": left / right}[node.op]
 
 
 def _numeric(node, model):
