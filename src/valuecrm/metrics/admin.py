@@ -1,6 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from valuecrm.core.admin import ReadOnlyAdmin
 from valuecrm.metrics.models import ActivityCustomerMonth, ActivityDay, RollupState, Target
 
 
@@ -12,18 +13,9 @@ class TargetAdmin(SimpleHistoryAdmin):
     raw_id_fields = ["unit", "user"]
 
 
-class RollupAdmin(admin.ModelAdmin):
-    """Rollups are kept by database triggers (docs/metrics.md, "Rollups"): administrators
+class RollupAdmin(ReadOnlyAdmin):
+    """Rollups are kept by database triggers (docs/metrics.md, "Rollups"); administrators
     may look, never edit; `valuecrm metrics rebuild-rollups` rebuilds them."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ActivityDay)

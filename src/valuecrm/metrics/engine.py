@@ -108,12 +108,9 @@ class Engine:
             return {key: _number(row["value"]) if row["value"] is not None else empty
                     for key, row in rows.items()}
 
-        rows, totals = _grouped_with_totals(qs, metric.model, metric.time_field, ctx,
-                                            {"value": aggregate(metric)},
-                                            not _exactly_summable(metric))
-        if totals is not None:
-            self._cache[(metric.key, repr(metric), _total_ctx(ctx))] = values(totals)
-        return values(rows)
+        return self._grouped_series(qs, metric, ctx, {"value": aggregate(metric)},
+                                    not _exactly_summable(metric), values,
+                                    lambda total: (metric.key, repr(metric), total))
 
     def _conversion(self, metric: ConversionMetric, ctx: Ctx) -> Series:
         qs = scoped_queryset(metric.model, metric.time_field, ctx,
@@ -124,10 +121,18 @@ class Engine:
             return {key: (Decimal(row["converted"]) / row["base"] if row["base"] else None)
                     for key, row in rows.items()}
 
+        return self._grouped_series(qs, metric, ctx, aggregates, True, values,
+                                    lambda total: (metric.key, repr(metric), total))
+
+    def _grouped_series(self, qs, metric, ctx: Ctx, aggregates: dict, totals_wanted: bool,
+                        values, total_key):
+        """`values(rows)` of the grouped query; when the same scan also gave the span's
+        totals (`_grouped_with_totals`), they are cached under `total_key(total ctx)` for
+        the report's next question."""
         rows, totals = _grouped_with_totals(qs, metric.model, metric.time_field, ctx,
-                                            aggregates, True)
+                                            aggregates, totals_wanted)
         if totals is not None:
-            self._cache[(metric.key, repr(metric), _total_ctx(ctx))] = values(totals)
+            self._cache[total_key(_total_ctx(ctx))] = values(totals)
         return values(rows)
 
     # -- kinds combining series -------------------------------------------------------
@@ -170,17 +175,13 @@ class Engine:
             qs = scoped_queryset(num.model, num.time_field, ctx, rows_q)
             aggregates = {name: aggregate(m, filter=f or None) for name, m, f in
                           zip(("num", "den"), parts, filters, strict=True)}
-            summable = all(_exactly_summable(m) for m in parts)
-            rows, totals = _grouped_with_totals(qs, num.model, num.time_field, ctx, aggregates,
-                                                not summable)
-
             def values(rows):
                 return tuple({k: _number(row[name]) if row[name] is not None else Decimal(0)
                               for k, row in rows.items()} for name in ("num", "den"))
 
-            self._cache[key] = values(rows)
-            if totals is not None:
-                self._cache[("fused", repr(num), repr(den), _total_ctx(ctx))] = values(totals)
+            self._cache[key] = self._grouped_series(
+                qs, num, ctx, aggregates, not all(_exactly_summable(m) for m in parts),
+                values, lambda total: ("fused", repr(num), repr(den), total))
         return self._cache[key]
 
     def rolled_up(self, metric, ctx: Ctx):
